@@ -1,0 +1,134 @@
+"""Project risk rules: resource coverage, success probability, the success draw, loss splitting.
+
+DESIGN §3 phases 5–7. A project needs resources in four dimensions; how much of each need the
+team covers, how capable and how trusting it is, and the technology opportunity set its chance
+of success. Losses on failure are split by the contract.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from abm.rules import _same_length, _scalar, _shares, _vector
+from abm.rules.sharing import proportional_split
+
+__all__ = ["RESOURCE_DIMS", "coverage", "draw_success", "split_loss", "success_probability"]
+
+RESOURCE_DIMS = ("funds", "equipment", "talent", "information")
+"""Resource dimensions of every actor and project (seed 002's funds, instruments, personnel,
+information)."""
+
+
+def coverage(committed: Any, required: Any) -> np.ndarray:
+    """Coverage per resource dimension: κ_d = min(1, committed_d / required_d).
+
+    A dimension the project does not need (required_d == 0) is fully covered (κ_d = 1).
+
+    Args:
+        committed: Resources the team committed per dimension, >= 0.
+        required: Resources the project requires per dimension, >= 0.
+
+    Returns:
+        κ per dimension, in [0, 1].
+    """
+    c = _vector(committed, "committed", lo=0.0)
+    r = _vector(required, "required", lo=0.0)
+    _same_length(c, r, "committed", "required")
+    with np.errstate(over="ignore"):  # huge ratios (tiny requirement) are capped at 1 anyway
+        ratio = np.divide(c, r, out=np.ones_like(r), where=r > 0.0)
+    return np.minimum(ratio, 1.0)
+
+
+def success_probability(
+    base: float,
+    kappa: Any,
+    weights: Any,
+    mean_capability: float,
+    mean_trust: float,
+    synergy: float,
+    technology: float,
+) -> float:
+    """Success probability of a project (DESIGN §3.6).
+
+    p = base × Π_d κ_d^w_d × (0.5 + 0.5·mean_capability) × (1 + synergy·mean_trust)
+        × technology, clipped to [0, 1].
+
+    The product over dimensions makes resources complementary (a missing dimension with
+    positive weight sinks the project); a dimension with weight 0 does not matter (0**0 = 1).
+
+    Args:
+        base: Base success probability of the project's stage, in [0, 1].
+        kappa: Coverage per dimension, in [0, 1].
+        weights: Importance exponent per dimension, >= 0.
+        mean_capability: Team's mean capability, in [0, 1].
+        mean_trust: Team's mean pairwise trust, in [0, 1].
+        synergy: How much trust helps execution, >= 0.
+        technology: Technology-opportunity multiplier, >= 0.
+
+    Returns:
+        Success probability in [0, 1].
+    """
+    base = _scalar(base, "base", lo=0.0, hi=1.0)
+    k = _vector(kappa, "kappa", lo=0.0, hi=1.0)
+    w = _vector(weights, "weights", lo=0.0)
+    _same_length(k, w, "kappa", "weights")
+    capability = _scalar(mean_capability, "mean_capability", lo=0.0, hi=1.0)
+    trust = _scalar(mean_trust, "mean_trust", lo=0.0, hi=1.0)
+    synergy = _scalar(synergy, "synergy", lo=0.0)
+    technology = _scalar(technology, "technology", lo=0.0)
+    p = (
+        base
+        * float(np.prod(k**w))
+        * (0.5 + 0.5 * capability)
+        * (1.0 + synergy * trust)
+        * technology
+    )
+    return min(1.0, max(0.0, p))
+
+
+def draw_success(p: float, spread: float, rng: np.random.Generator) -> tuple[bool, float]:
+    """Draw a project's outcome around its estimated success probability.
+
+    The realised probability p_real = clip(p + spread·N(0, 1), 0, 1) models how uncertain the
+    risk estimate is (advisory services narrow ``spread``); success = U(0, 1) < p_real. Exactly
+    two draws (a normal, then a uniform) are consumed every call, even when spread is 0, so the
+    stream stays aligned across scenarios.
+
+    Args:
+        p: Estimated success probability, in [0, 1].
+        spread: Standard deviation of the estimate, >= 0.
+        rng: Random generator (the model's execution stream).
+
+    Returns:
+        (success, p_real).
+    """
+    p = _scalar(p, "p", lo=0.0, hi=1.0)
+    spread = _scalar(spread, "spread", lo=0.0)
+    z = rng.standard_normal()
+    u = rng.random()
+    p_real = min(1.0, max(0.0, p + spread * float(z)))
+    return bool(u < p_real), p_real
+
+
+def split_loss(loss: float, *, commitments: Any = None, risk_shares: Any = None) -> np.ndarray:
+    """Split a project's loss by commitment (proportional) or by agreed risk shares.
+
+    Exactly one of ``commitments`` and ``risk_shares`` must be given. Strict contracts split by
+    what each member committed; negotiated ones by the risk shares the members agreed on.
+
+    Args:
+        loss: Loss to split, >= 0.
+        commitments: Committed resource value per member, >= 0 (all zero → equal split).
+        risk_shares: Agreed share of the risk per member, >= 0, summing to 1.
+
+    Returns:
+        Loss per member, summing to ``loss``.
+    """
+    loss = _scalar(loss, "loss", lo=0.0)
+    if (commitments is None) == (risk_shares is None):
+        raise ValueError("give exactly one of commitments= or risk_shares= to split_loss")
+    if commitments is not None:
+        return proportional_split(loss, _vector(commitments, "commitments", lo=0.0))
+    return loss * _shares(risk_shares, "risk_shares")

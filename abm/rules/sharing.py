@@ -1,0 +1,274 @@
+"""Benefit-sharing rules: how a team splits what it earned, and how fair the split feels.
+
+DESIGN §3 phase 8 lists the rules a scenario can choose (``SHARING_RULES``); phase 9 uses
+``perceived_fairness`` to turn a split into trust evidence. All functions are pure numpy.
+A negative ``total`` is allowed where splitting a loss the same way is meaningful (equal and
+proportional splits); Nash bargaining instead requires the total to cover the outside options.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from abm.rules import _same_length, _scalar, _shares, _vector
+
+__all__ = [
+    "MAX_EXACT_SHAPLEY_PLAYERS",
+    "SHARING_RULES",
+    "equal_split",
+    "nash_split",
+    "perceived_fairness",
+    "proportional_split",
+    "risk_adjusted_shapley",
+    "shapley",
+]
+
+SHARING_RULES = ("equal", "proportional", "shapley", "risk_shapley", "nash")
+"""Names of the benefit-sharing rules a scenario can configure (DESIGN §3 phase 8)."""
+
+MAX_EXACT_SHAPLEY_PLAYERS = 16
+"""Largest game solved by exact enumeration (2**16 coalition values); beyond it, sample."""
+
+
+def _n_players(n: Any, name: str = "n") -> int:
+    """Return ``n`` as a positive int; a split needs at least one member."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise ValueError(f"{name} must be an int, got {n!r}")
+    if n < 1:
+        raise ValueError(f"{name} must be >= 1 (a split needs at least one member), got {n}")
+    return int(n)
+
+
+def equal_split(total: float, n: int) -> np.ndarray:
+    """Split ``total`` equally among ``n`` members.
+
+    Args:
+        total: Amount to split (a negative amount splits a loss).
+        n: Number of members, at least 1.
+
+    Returns:
+        Array of ``n`` equal shares summing to ``total``.
+    """
+    total = _scalar(total, "total")
+    n = _n_players(n)
+    return np.full(n, total / n)
+
+
+def proportional_split(total: float, contributions: Any) -> np.ndarray:
+    """Split ``total`` in proportion to non-negative ``contributions``.
+
+    When nobody contributed anything, proportionality is undefined; the split falls back to
+    equal shares rather than NaN so that callers never have to special-case it.
+
+    Args:
+        total: Amount to split (a negative amount splits a loss).
+        contributions: One non-negative contribution per member (e.g. committed resource value).
+
+    Returns:
+        Array of shares summing to ``total``.
+    """
+    total = _scalar(total, "total")
+    c = _vector(contributions, "contributions", lo=0.0)
+    c_sum = float(c.sum())
+    if c_sum == 0.0:
+        return np.full(c.size, total / c.size)
+    return total * (c / c_sum)
+
+
+def _coalition_value(value: Callable[[frozenset[int]], float], members: frozenset[int]) -> float:
+    """Evaluate v(S) and insist on a finite real number (a NaN would poison every share)."""
+    v = float(value(members))
+    if not math.isfinite(v):
+        raise ValueError(f"value(S) must be finite, got {v} for S={sorted(members)}")
+    return v
+
+
+def _subset_masks(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return all bitmasks 0..2**n-1 and their popcounts (coalition sizes)."""
+    masks = np.arange(1 << n, dtype=np.int64)
+    sizes = np.zeros(1 << n, dtype=np.int64)
+    for i in range(n):
+        sizes += (masks >> i) & 1
+    return masks, sizes
+
+
+def _exact_shapley(value: Callable[[frozenset[int]], float], n: int) -> np.ndarray:
+    """Exact Shapley value by one pass over all 2**n coalitions with a value cache.
+
+    v is evaluated once per coalition (v(empty) = 0 by convention, not evaluated). Then
+    φ_i = Σ_{S ∌ i} |S|!(n-|S|-1)!/n! · (v(S ∪ {i}) − v(S)), vectorised over S for each i.
+    The weight equals 1 / (n · C(n-1, |S|)), which avoids huge factorials.
+    """
+    masks, sizes = _subset_masks(n)
+    values = np.zeros(1 << n)
+    for size in range(1, n + 1):
+        for members in combinations(range(n), size):
+            mask = 0
+            for i in members:
+                mask |= 1 << i
+            values[mask] = _coalition_value(value, frozenset(members))
+    weights = np.array([1.0 / (n * math.comb(n - 1, s)) for s in range(n)])
+    phi = np.empty(n)
+    for i in range(n):
+        without_i = masks[((masks >> i) & 1) == 0]
+        marginal = values[without_i | (1 << i)] - values[without_i]
+        phi[i] = float(np.dot(weights[sizes[without_i]], marginal))
+    return phi
+
+
+def _sampled_shapley(
+    value: Callable[[frozenset[int]], float], n: int, samples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Shapley value estimated from ``samples`` random orderings (Castro et al. 2009).
+
+    Each ordering's marginal contributions sum to v(N) − v(∅) = v(N), so the mean over
+    orderings is efficient by construction. Coalition values are cached by bitmask.
+    """
+    cache: dict[int, float] = {0: 0.0}
+    phi = np.zeros(n)
+    for _ in range(samples):
+        order = rng.permutation(n)
+        mask = 0
+        prev = 0.0
+        for k, player in enumerate(order):
+            mask |= 1 << int(player)
+            current = cache.get(mask)
+            if current is None:
+                members = frozenset(int(p) for p in order[: k + 1])
+                current = _coalition_value(value, members)
+                cache[mask] = current
+            phi[player] += current - prev
+            prev = current
+    return phi / samples
+
+
+def shapley(
+    value: Callable[[frozenset[int]], float],
+    n: int,
+    *,
+    samples: int | None = None,
+    rng: np.random.Generator | None = None,
+) -> np.ndarray:
+    """Shapley value of the cooperative game ``value`` on players ``0..n-1``.
+
+    The Shapley value pays each member its average marginal contribution over all orders in
+    which the team could have formed: symmetric, efficient (shares sum to v(N)), zero for
+    null players. v(∅) is taken as 0 and never evaluated.
+
+    Args:
+        value: Characteristic function v(S) for a coalition S (a frozenset of player indices).
+        n: Number of players, at least 1.
+        samples: None for exact enumeration (n <= ``MAX_EXACT_SHAPLEY_PLAYERS``); otherwise
+            the number of random permutations to average (any n).
+        rng: Random generator for the permutations; required when ``samples`` is given.
+
+    Returns:
+        Array of n shares summing to v(N) (to rounding).
+
+    Raises:
+        ValueError: n too large for exact enumeration, samples without rng, bad arguments or a
+            non-finite coalition value.
+    """
+    n = _n_players(n)
+    if samples is None:
+        if n > MAX_EXACT_SHAPLEY_PLAYERS:
+            raise ValueError(
+                f"n={n} players is too many for exact Shapley enumeration "
+                f"(limit {MAX_EXACT_SHAPLEY_PLAYERS}: 2**n coalition values); "
+                "pass samples=<number of permutations> and rng= to estimate it"
+            )
+        return _exact_shapley(value, n)
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise ValueError(f"samples must be a positive int or None, got {samples!r}")
+    if rng is None:
+        raise ValueError("rng is required when samples is given (permutation sampling)")
+    return _sampled_shapley(value, n, int(samples), rng)
+
+
+def risk_adjusted_shapley(phi: Any, risk_shares: Any, grand_value: float) -> np.ndarray:
+    """Risk-corrected Shapley value: φ'_i = φ_i + (R_i − 1/n) · v(N).
+
+    The plain Shapley value ignores who bears the risk; members who carry more than an equal
+    share of it (R_i > 1/n) are paid more, the others less. Since Σ R_i = 1 the correction sums
+    to zero and the split stays efficient.
+
+    Args:
+        phi: Shapley value per member.
+        risk_shares: Each member's share of the risk borne; non-negative, summing to 1.
+        grand_value: v(N), the value the whole team creates.
+
+    Returns:
+        Adjusted shares with the same sum as ``phi``.
+    """
+    phi = _vector(phi, "phi")
+    r = _vector(risk_shares, "risk_shares")
+    _same_length(phi, r, "phi", "risk_shares")
+    r = _shares(r, "risk_shares")
+    grand_value = _scalar(grand_value, "grand_value")
+    return phi + (r - 1.0 / phi.size) * grand_value
+
+
+def nash_split(total: float, disagreement: Any, weights: Any = None) -> np.ndarray:
+    """Transferable-utility Nash bargaining: x_i = d_i + w_i · (total − Σ d).
+
+    Each member first gets its disagreement point (outside option) and the surplus is split by
+    bargaining power. With transferable utility this maximises the weighted Nash product.
+
+    Args:
+        total: Amount to split; must cover the outside options.
+        disagreement: Outside option d_i per member.
+        weights: Bargaining power per member, non-negative and not all zero; normalised to sum
+            to 1. None means equal power.
+
+    Returns:
+        Array of shares summing to ``total``.
+
+    Raises:
+        ValueError: total < Σ d (no agreement beats disagreement), or bad weights.
+    """
+    total = _scalar(total, "total")
+    d = _vector(disagreement, "disagreement")
+    d_sum = float(d.sum())
+    if total < d_sum:
+        raise ValueError(
+            f"total={total!r} is less than the sum of the disagreement points "
+            f"sum(disagreement)={d_sum!r}: no split makes every member better off"
+        )
+    if weights is None:
+        w = np.full(d.size, 1.0 / d.size)
+    else:
+        w = _vector(weights, "weights", lo=0.0)
+        _same_length(d, w, "disagreement", "weights")
+        w_sum = float(w.sum())
+        if w_sum == 0.0:
+            raise ValueError("weights must not all be zero (someone needs bargaining power)")
+        w = w / w_sum
+    return d + w * (total - d_sum)
+
+
+def perceived_fairness(received: Any, due: Any) -> np.ndarray:
+    """Per-member fairness in [0, 1]: the share of what was due that was actually received.
+
+    fairness = min(1, received / due) where due > 0; 1.0 where due <= 0 (nothing was due, so
+    nothing was withheld); 0.0 when received <= 0 < due. Receiving more than due does not count
+    as unfair to the receiver.
+
+    Args:
+        received: What each member got.
+        due: What each member considers due (contribution and risk).
+
+    Returns:
+        Fairness per member.
+    """
+    received = _vector(received, "received", allow_empty=True)
+    due = _vector(due, "due", allow_empty=True)
+    _same_length(received, due, "received", "due")
+    positive = due > 0.0
+    with np.errstate(over="ignore"):  # huge ratios (tiny due) are capped at 1 anyway
+        ratio = np.divide(received, due, out=np.ones_like(due), where=positive)
+    return np.clip(ratio, 0.0, 1.0)

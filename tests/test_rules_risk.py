@@ -1,0 +1,176 @@
+"""Tests of abm.rules.risk: coverage, success probability, the success draw, loss splitting."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from abm.rules.risk import (
+    RESOURCE_DIMS,
+    coverage,
+    draw_success,
+    split_loss,
+    success_probability,
+)
+
+unit = st.floats(min_value=0.0, max_value=1.0)
+nonneg = st.floats(min_value=0.0, max_value=1e6)
+
+
+def test_resource_dims():
+    assert RESOURCE_DIMS == ("funds", "equipment", "talent", "information")
+
+
+def test_coverage_by_hand():
+    # funds 5/10 = 0.5; equipment not needed → 1; talent 3/2 capped at 1; information 2/8 = 0.25
+    np.testing.assert_allclose(coverage([5, 0, 3, 2], [10, 0, 2, 8]), [0.5, 1.0, 1.0, 0.25])
+
+
+def test_success_probability_by_hand():
+    # Π κ^w = 1^1 · 0.25^0.5 · 0.81^0.5 · 1^1 = 0.5 · 0.9 = 0.45
+    # capability term 0.5 + 0.5·0.6 = 0.8; trust term 1 + 0.4·0.5 = 1.2; technology 1
+    # p = 0.8 · 0.45 · 0.8 · 1.2 · 1 = 0.3456
+    p = success_probability(0.8, [1.0, 0.25, 0.81, 1.0], [1.0, 0.5, 0.5, 1.0], 0.6, 0.5, 0.4, 1.0)
+    assert math.isclose(p, 0.3456)
+
+
+def test_success_probability_clips_and_ignores_zero_weight_dims():
+    # 1 · 1 · 1 · (1 + 1·1) · 1.5 = 3 → clipped to 1
+    assert success_probability(1.0, [1.0] * 4, [1.0] * 4, 1.0, 1.0, 1.0, 1.5) == 1.0
+    # a missing dimension with weight 0 does not matter (0**0 = 1) …
+    assert success_probability(0.5, [0.0, 1.0], [0.0, 1.0], 1.0, 0.0, 0.0, 1.0) == 0.5
+    # … and with positive weight sinks the project
+    assert success_probability(0.5, [0.0, 1.0], [1.0, 1.0], 1.0, 0.0, 0.0, 1.0) == 0.0
+
+
+def test_draw_success_certain_outcomes():
+    rng = np.random.default_rng(0)
+    assert all(draw_success(1.0, 0.0, rng) == (True, 1.0) for _ in range(50))
+    assert all(draw_success(0.0, 0.0, rng) == (False, 0.0) for _ in range(50))
+
+
+@pytest.mark.parametrize("spread", [0.0, 0.2])
+def test_draw_success_consumes_exactly_a_normal_then_a_uniform(spread):
+    rng, twin = np.random.default_rng(42), np.random.default_rng(42)
+    success, p_real = draw_success(0.4, spread, rng)
+    z, u = twin.standard_normal(), twin.random()
+    assert p_real == min(1.0, max(0.0, 0.4 + spread * z))
+    assert success == (u < p_real)
+    assert rng.random() == twin.random()  # streams still aligned afterwards
+
+
+def test_draw_success_frequency_matches_p():
+    # 4000 Bernoulli(0.3) draws: sd = √(0.3·0.7/4000) ≈ 0.0072; allow 5 sd = 0.036
+    rng = np.random.default_rng(1)
+    hits = sum(draw_success(0.3, 0.0, rng)[0] for _ in range(4000))
+    assert abs(hits / 4000 - 0.3) < 0.036
+
+
+def test_split_loss_by_hand():
+    # by commitment 1:2:6 of 90 → (10, 20, 60); by risk shares (0.5, 0.3, 0.2) of 10 → (5, 3, 2)
+    np.testing.assert_allclose(split_loss(90.0, commitments=[1, 2, 6]), [10.0, 20.0, 60.0])
+    np.testing.assert_allclose(split_loss(10.0, risk_shares=[0.5, 0.3, 0.2]), [5.0, 3.0, 2.0])
+    np.testing.assert_allclose(split_loss(9.0, commitments=[0, 0, 0]), [3.0, 3.0, 3.0])
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    unit,
+    st.lists(st.tuples(unit, st.floats(0.0, 3.0)), min_size=1, max_size=4),
+    unit,
+    unit,
+    st.floats(0.0, 5.0),
+    st.floats(0.0, 3.0),
+)
+def test_success_probability_in_unit_interval(base, dims, cap, trust, synergy, tech):
+    kappa = [d[0] for d in dims]
+    weights = [d[1] for d in dims]
+    p = success_probability(base, kappa, weights, cap, trust, synergy, tech)
+    assert 0.0 <= p <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(unit, st.floats(0.0, 2.0), st.integers(0, 2**32 - 1))
+def test_draw_success_realised_probability_in_unit_interval(p, spread, seed):
+    success, p_real = draw_success(p, spread, np.random.default_rng(seed))
+    assert 0.0 <= p_real <= 1.0
+    assert isinstance(success, bool)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(nonneg, nonneg), min_size=1, max_size=8))
+def test_coverage_in_unit_interval(pairs):
+    kappa = coverage([p[0] for p in pairs], [p[1] for p in pairs])
+    assert np.all((kappa >= 0.0) & (kappa <= 1.0))
+
+
+@settings(max_examples=100, deadline=None)
+@given(nonneg, st.lists(st.floats(0.0, 1e3), min_size=1, max_size=10))
+def test_split_loss_sums_to_loss(loss, weights):
+    by_commitment = split_loss(loss, commitments=weights)
+    assert math.isclose(by_commitment.sum(), loss, rel_tol=1e-9, abs_tol=1e-6)
+    w = np.asarray(weights) + 1e-3
+    by_shares = split_loss(loss, risk_shares=w / w.sum())
+    assert math.isclose(by_shares.sum(), loss, rel_tol=1e-9, abs_tol=1e-6)
+    assert np.all(by_commitment >= 0) and np.all(by_shares >= 0)
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+GOOD = dict(
+    base=0.5,
+    kappa=[1.0, 1.0],
+    weights=[1.0, 1.0],
+    mean_capability=0.5,
+    mean_trust=0.5,
+    synergy=0.2,
+    technology=1.0,
+)
+
+
+@pytest.mark.parametrize(
+    ("override", "name"),
+    [
+        ({"base": float("nan")}, "base"),
+        ({"base": 1.5}, "base"),
+        ({"kappa": [1.0, float("nan")]}, "kappa"),
+        ({"kappa": [1.0, 1.2]}, "kappa"),
+        ({"kappa": [1.0]}, "kappa and weights"),
+        ({"weights": [1.0, -0.5]}, "weights"),
+        ({"mean_capability": -0.1}, "mean_capability"),
+        ({"mean_trust": float("nan")}, "mean_trust"),
+        ({"synergy": -1.0}, "synergy"),
+        ({"technology": float("inf")}, "technology"),
+    ],
+)
+def test_success_probability_bad_inputs(override, name):
+    with pytest.raises(ValueError, match=name):
+        success_probability(**(GOOD | override))
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: coverage([1.0, -1.0], [1.0, 1.0]), "committed"),
+        (lambda: coverage([1.0, 1.0], [1.0, float("nan")]), "required"),
+        (lambda: coverage([1.0, 1.0, 1.0], [1.0, 1.0]), "committed and required"),
+        (lambda: draw_success(1.2, 0.1, np.random.default_rng(0)), "p"),
+        (lambda: draw_success(0.5, -0.1, np.random.default_rng(0)), "spread"),
+        (lambda: split_loss(-1.0, commitments=[1.0]), "loss"),
+        (lambda: split_loss(1.0), "exactly one"),
+        (lambda: split_loss(1.0, commitments=[1.0], risk_shares=[1.0]), "exactly one"),
+        (lambda: split_loss(1.0, risk_shares=[0.5, 0.4]), "risk_shares"),
+        (lambda: split_loss(1.0, risk_shares=[1.5, -0.5]), "risk_shares"),
+        (lambda: split_loss(1.0, commitments=[1.0, -2.0]), "commitments"),
+    ],
+)
+def test_bad_inputs_raise_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

@@ -1,0 +1,328 @@
+"""Tests of abm.rules.sharing: hand calculations, Shapley axioms, efficiency, bad inputs."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from abm.rules.sharing import (
+    MAX_EXACT_SHAPLEY_PLAYERS,
+    SHARING_RULES,
+    equal_split,
+    nash_split,
+    perceived_fairness,
+    proportional_split,
+    risk_adjusted_shapley,
+    shapley,
+)
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+nonneg = st.floats(min_value=0.0, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+def glove(S: frozenset[int]) -> float:
+    """Glove game: players 0 and 1 hold a left glove, player 2 a right one; a pair is worth 1."""
+    return float(min(len(S & {0, 1}), len(S & {2})))
+
+
+# --------------------------------------------------------------------------- hand cases
+
+
+def test_sharing_rules_names():
+    assert SHARING_RULES == ("equal", "proportional", "shapley", "risk_shapley", "nash")
+
+
+def test_equal_split_by_hand():
+    np.testing.assert_allclose(equal_split(9.0, 3), [3.0, 3.0, 3.0])
+    np.testing.assert_allclose(equal_split(-6.0, 4), [-1.5] * 4)  # a loss splits the same way
+
+
+def test_proportional_split_by_hand():
+    # 12 split 1:2:3 → 12·(1/6, 2/6, 3/6) = (2, 4, 6)
+    np.testing.assert_allclose(proportional_split(12.0, [1, 2, 3]), [2.0, 4.0, 6.0])
+
+
+def test_proportional_split_all_zero_falls_back_to_equal():
+    out = proportional_split(12.0, [0, 0, 0])
+    assert not np.any(np.isnan(out))
+    np.testing.assert_allclose(out, [4.0, 4.0, 4.0])
+
+
+def test_glove_game_exact():
+    # The 3! = 6 orders and player 2's marginal contribution in each:
+    #   012: 1   021: 1   102: 1   120: 1   201: 0   210: 0   → φ2 = 4/6 = 2/3
+    # Player 0 contributes 1 only when it joins right after 2 alone is in (orders 201), once in
+    # 6 orders → φ0 = 1/6; by symmetry φ1 = 1/6. Sum 1/6 + 1/6 + 2/3 = 1 = v(N).
+    np.testing.assert_allclose(shapley(glove, 3), [1 / 6, 1 / 6, 2 / 3], atol=1e-12)
+
+
+def test_two_player_game_exact():
+    # v({0}) = 1, v({1}) = 2, v({0,1}) = 6. Orders 01 and 10:
+    #   φ0 = (v(0) + (v(01) − v(1))) / 2 = (1 + 4) / 2 = 2.5
+    #   φ1 = (v(1) + (v(01) − v(0))) / 2 = (2 + 5) / 2 = 3.5
+    table = {frozenset({0}): 1.0, frozenset({1}): 2.0, frozenset({0, 1}): 6.0}
+    np.testing.assert_allclose(shapley(table.__getitem__, 2), [2.5, 3.5], atol=1e-12)
+
+
+def test_single_player_gets_grand_value():
+    assert shapley(lambda S: 7.0, 1).tolist() == [7.0]
+
+
+def test_exact_shapley_evaluates_each_coalition_once_and_never_the_empty_one():
+    calls: list[frozenset[int]] = []
+
+    def v(S: frozenset[int]) -> float:
+        calls.append(S)
+        return float(len(S) ** 2)
+
+    shapley(v, 5)
+    assert len(calls) == 2**5 - 1
+    assert len(set(calls)) == len(calls)
+    assert frozenset() not in calls
+
+
+def test_nash_split_by_hand():
+    # total 10, d = (1, 2, 3) → surplus 10 − 6 = 4; weights (1, 1, 2) → (1/4, 1/4, 1/2)
+    # x = (1 + 1, 2 + 1, 3 + 2) = (2, 3, 5)
+    np.testing.assert_allclose(nash_split(10.0, [1, 2, 3], [1, 1, 2]), [2.0, 3.0, 5.0])
+    # equal weights: surplus 4 / 2 each → (1 + 2, 1 + 2)
+    np.testing.assert_allclose(nash_split(6.0, [1, 1]), [3.0, 3.0])
+
+
+def test_risk_adjusted_shapley_by_hand():
+    # φ = (2.5, 3.5) from the two-player game, v(N) = 6, R = (0.7, 0.3), 1/n = 0.5:
+    #   φ'0 = 2.5 + (0.7 − 0.5)·6 = 3.7;   φ'1 = 3.5 + (0.3 − 0.5)·6 = 2.3
+    np.testing.assert_allclose(risk_adjusted_shapley([2.5, 3.5], [0.7, 0.3], 6.0), [3.7, 2.3])
+
+
+def test_risk_adjusted_shapley_equal_risk_is_plain_shapley():
+    np.testing.assert_allclose(
+        risk_adjusted_shapley([1.0, 2.0, 3.0], [1 / 3, 1 / 3, 1 / 3], 6.0), [1.0, 2.0, 3.0]
+    )
+
+
+def test_perceived_fairness_by_hand():
+    # member: received / due → fairness
+    #   0: 5 / 4  → min(1, 1.25) = 1      1: 2 / 4 → 0.5      2: 0 / 4 → 0
+    #   3: 3 / 0  → nothing due → 1      4: −1 / 2 → received <= 0 < due → 0
+    out = perceived_fairness([5, 2, 0, 3, -1], [4, 4, 4, 0, 2])
+    np.testing.assert_allclose(out, [1.0, 0.5, 0.0, 1.0, 0.0])
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@st.composite
+def quadratic_games(draw, min_n=1, max_n=6):
+    """Supermodular games v(S) = Σ_{i∈S} a_i + Σ_{i<j∈S} b_ij with b_ij >= 0.
+
+    Their Shapley value is known in closed form: φ_i = a_i + Σ_{j≠i} b_ij / 2 (each pair's
+    synergy is split evenly between its two members). b = 0 gives an additive game.
+    """
+    n = draw(st.integers(min_n, max_n))
+    a = np.array(draw(st.lists(st.floats(-10, 10), min_size=n, max_size=n)))
+    b = np.zeros((n, n))
+    for i, j in itertools.combinations(range(n), 2):
+        b[i, j] = b[j, i] = draw(st.floats(0, 10))
+    return a, b
+
+
+def quadratic_value(a: np.ndarray, b: np.ndarray):
+    def v(S: frozenset[int]) -> float:
+        idx = sorted(S)
+        return float(a[idx].sum() + b[np.ix_(idx, idx)].sum() / 2)
+
+    return v
+
+
+@settings(max_examples=60, deadline=None)
+@given(quadratic_games())
+def test_shapley_matches_closed_form_and_is_efficient(game):
+    a, b = game
+    v = quadratic_value(a, b)
+    phi = shapley(v, a.size)
+    np.testing.assert_allclose(phi, a + b.sum(axis=1) / 2, atol=1e-9)
+    assert math.isclose(phi.sum(), v(frozenset(range(a.size))), abs_tol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(quadratic_games(min_n=2), st.data())
+def test_shapley_symmetry_and_null_player(game, data):
+    a, b = game
+    n = a.size
+    i, j = data.draw(st.lists(st.integers(0, n - 1), min_size=2, max_size=2, unique=True))
+    # make i and j interchangeable: same stand-alone value, same synergy with everyone else
+    a[j] = a[i]
+    for k in range(n):
+        if k not in (i, j):
+            b[j, k] = b[k, j] = b[i, k]
+    phi = shapley(quadratic_value(a, b), n)
+    assert math.isclose(phi[i], phi[j], rel_tol=1e-9, abs_tol=1e-9)
+    # make j a null player: it adds nothing to any coalition
+    a[j] = 0.0
+    b[j, :] = b[:, j] = 0.0
+    phi = shapley(quadratic_value(a, b), n)
+    assert abs(phi[j]) < 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(
+        lambda n: st.tuples(
+            st.just(n), st.lists(st.floats(-50, 50), min_size=2**n - 1, max_size=2**n - 1)
+        )
+    )
+)
+def test_shapley_efficient_on_arbitrary_games(game):
+    n, vals = game
+    table = dict(zip(range(1, 2**n), vals, strict=True))
+
+    def v(S: frozenset[int]) -> float:
+        return table[sum(1 << i for i in S)]
+
+    assert math.isclose(shapley(v, n).sum(), table[2**n - 1], abs_tol=1e-9)
+
+
+@settings(max_examples=15, deadline=None)
+@given(quadratic_games(min_n=2, max_n=5), st.integers(0, 2**32 - 1))
+def test_sampled_shapley_converges_to_exact(game, seed):
+    a, b = game
+    n = a.size
+    v = quadratic_value(a, b)
+    samples = 2000
+    phi_hat = shapley(v, n, samples=samples, rng=np.random.default_rng(seed))
+    exact = shapley(v, n)
+    # Efficiency holds for every sample: each permutation's marginals sum to v(N).
+    assert math.isclose(phi_hat.sum(), v(frozenset(range(n))), abs_tol=1e-8)
+    # Each φ̂_i is a mean of `samples` i.i.d. marginal contributions of i, all lying in an
+    # interval of width `width` (max − min marginal over every coalition). Hoeffding:
+    #   P(|φ̂_i − φ_i| >= t) <= 2·exp(−2·samples·t² / width²).
+    # With t = width·sqrt(ln(2n/δ) / (2·samples)) and a union bound over the n players, the
+    # test fails by chance with probability <= δ = 1e-6.
+    marginals = [
+        v(frozenset(S) | {i}) - v(frozenset(S))
+        for i in range(n)
+        for r in range(n)
+        for S in itertools.combinations([k for k in range(n) if k != i], r)
+    ]
+    width = max(marginals) - min(marginals)
+    tol = width * math.sqrt(math.log(2 * n / 1e-6) / (2 * samples)) + 1e-9
+    np.testing.assert_array_less(np.abs(phi_hat - exact), tol)
+
+
+def test_sampled_shapley_glove_is_reproducible_and_close():
+    phi1 = shapley(glove, 3, samples=3000, rng=np.random.default_rng(5))
+    phi2 = shapley(glove, 3, samples=3000, rng=np.random.default_rng(5))
+    assert phi1.tolist() == phi2.tolist()
+    # marginals lie in [0, 1]: Hoeffding t = sqrt(ln(6/1e-6) / 6000) ≈ 0.051
+    np.testing.assert_allclose(phi1, [1 / 6, 1 / 6, 2 / 3], atol=0.051)
+
+
+def test_sampled_shapley_works_beyond_exact_limit():
+    n = MAX_EXACT_SHAPLEY_PLAYERS + 4
+    phi = shapley(lambda S: float(len(S)), n, samples=20, rng=np.random.default_rng(0))
+    np.testing.assert_allclose(phi, np.ones(n))  # additive game: every order gives 1 each
+
+
+@settings(max_examples=100, deadline=None)
+@given(finite, st.integers(1, 30))
+def test_equal_split_is_efficient(total, n):
+    assert math.isclose(equal_split(total, n).sum(), total, rel_tol=1e-9, abs_tol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(finite, st.lists(nonneg, min_size=1, max_size=20))
+def test_proportional_split_is_efficient_and_ordered(total, contributions):
+    out = proportional_split(total, contributions)
+    assert math.isclose(out.sum(), total, rel_tol=1e-9, abs_tol=1e-6)
+    if total >= 0:
+        assert np.all(out >= 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(finite, nonneg), min_size=1, max_size=12),
+    nonneg,
+)
+def test_nash_split_is_efficient_and_individually_rational(members, surplus):
+    d = [m[0] for m in members]
+    w = [m[1] + 0.01 for m in members]
+    total = sum(d) + surplus
+    out = nash_split(total, d, w)
+    assert math.isclose(out.sum(), total, rel_tol=1e-9, abs_tol=1e-6)
+    assert np.all(out >= np.asarray(d) - 1e-6)  # nobody gets less than its outside option
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(finite, st.floats(0.01, 1.0)), min_size=1, max_size=12), finite)
+def test_risk_adjusted_shapley_preserves_the_total(members, grand):
+    phi = np.array([m[0] for m in members])
+    r = np.array([m[1] for m in members])
+    r = r / r.sum()
+    out = risk_adjusted_shapley(phi, r, grand)
+    assert math.isclose(out.sum(), phi.sum(), rel_tol=1e-9, abs_tol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(finite, finite), min_size=0, max_size=20))
+def test_perceived_fairness_in_unit_interval(pairs):
+    out = perceived_fairness([p[0] for p in pairs], [p[1] for p in pairs])
+    assert out.shape == (len(pairs),)
+    assert np.all((out >= 0.0) & (out <= 1.0))
+
+
+# --------------------------------------------------------------------------- bad inputs
+
+
+def test_exact_shapley_refuses_too_many_players():
+    with pytest.raises(ValueError, match=r"limit 16.*samples="):
+        shapley(lambda S: 0.0, 17)
+
+
+def test_sampled_shapley_needs_rng_and_positive_samples():
+    with pytest.raises(ValueError, match="rng"):
+        shapley(glove, 3, samples=10)
+    with pytest.raises(ValueError, match="samples"):
+        shapley(glove, 3, samples=0, rng=np.random.default_rng(0))
+
+
+def test_shapley_rejects_nan_coalition_value_and_bad_n():
+    with pytest.raises(ValueError, match="value"):
+        shapley(lambda S: float("nan"), 2)
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        shapley(glove, 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: equal_split(1.0, 0), "n"),
+        (lambda: equal_split(float("nan"), 2), "total"),
+        (lambda: proportional_split(1.0, [1.0, -1.0]), "contributions"),
+        (lambda: proportional_split(1.0, [1.0, float("nan")]), "contributions"),
+        (lambda: proportional_split(1.0, []), "contributions"),
+        (lambda: risk_adjusted_shapley([1, 2], [0.5, 0.6], 3.0), "risk_shares"),
+        (lambda: risk_adjusted_shapley([1, 2], [1.2, -0.2], 3.0), "risk_shares"),
+        (lambda: risk_adjusted_shapley([1, 2, 3], [0.5, 0.5], 3.0), "risk_shares"),
+        (lambda: risk_adjusted_shapley([1, 2], [0.5, 0.5], float("nan")), "grand_value"),
+        (lambda: nash_split(5.0, [3.0, 3.0]), "total"),
+        (lambda: nash_split(10.0, [1.0, 1.0], [1.0, -1.0]), "weights"),
+        (lambda: nash_split(10.0, [1.0, 1.0], [0.0, 0.0]), "weights"),
+        (lambda: nash_split(10.0, [1.0, 1.0], [1.0]), "weights"),
+        (lambda: perceived_fairness([1.0, 2.0], [1.0]), "received"),
+        (lambda: perceived_fairness([float("nan")], [1.0]), "received"),
+    ],
+)
+def test_bad_inputs_raise_naming_the_argument(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+
+
+def test_nash_error_names_both_numbers():
+    with pytest.raises(ValueError, match=r"total=5\.0.*sum\(disagreement\)=6\.0"):
+        nash_split(5.0, [3.0, 3.0])
