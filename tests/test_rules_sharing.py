@@ -94,6 +94,14 @@ def test_nash_split_by_hand():
     np.testing.assert_allclose(nash_split(6.0, [1, 1]), [3.0, 3.0])
 
 
+def test_nash_split_tolerates_rounding_in_the_sum_of_outside_options():
+    # Found by hypothesis: Python's left-to-right sum and numpy's pairwise sum differ by one ulp,
+    # so total = sum(d) looked smaller than Σ d and was rejected.
+    d = [1.0, 131071.00000000109, 393216.0]
+    out = nash_split(sum(d), d)
+    assert math.isclose(out.sum(), sum(d))
+
+
 def test_risk_adjusted_shapley_by_hand():
     # φ = (2.5, 3.5) from the two-player game, v(N) = 6, R = (0.7, 0.3), 1/n = 0.5:
     #   φ'0 = 2.5 + (0.7 − 0.5)·6 = 3.7;   φ'1 = 3.5 + (0.3 − 0.5)·6 = 2.3

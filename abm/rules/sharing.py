@@ -229,12 +229,14 @@ def nash_split(total: float, disagreement: Any, weights: Any = None) -> np.ndarr
         Array of shares summing to ``total``.
 
     Raises:
-        ValueError: total < Σ d (no agreement beats disagreement), or bad weights.
+        ValueError: total < Σ d beyond a relative rounding tolerance of 1e-9 (no agreement
+            beats disagreement), or bad weights.
     """
     total = _scalar(total, "total")
     d = _vector(disagreement, "disagreement")
     d_sum = float(d.sum())
-    if total < d_sum:
+    # Rounding slack: a total computed as Σ d in another summation order must not be rejected.
+    if total < d_sum - 1e-9 * max(1.0, abs(d_sum)):
         raise ValueError(
             f"total={total!r} is less than the sum of the disagreement points "
             f"sum(disagreement)={d_sum!r}: no split makes every member better off"
