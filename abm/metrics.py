@@ -1,0 +1,190 @@
+"""Network and inequality metrics (DESIGN §6) as pure functions of networkx graphs and arrays.
+
+Every function works for undirected ``nx.Graph`` (the team-assembly model) and directed
+``nx.DiGraph`` (the trust network). Connectivity of a directed graph is weak connectivity:
+an edge i→j links i and j whichever way trust points. No Mesa here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "clustering",
+    "collaboration_matrix",
+    "degree_histogram",
+    "density",
+    "giant_component_share",
+    "gini",
+    "mean_path_length",
+    "n_components",
+    "share_cross_kind_edges",
+]
+
+
+def gini(values: Any) -> float:
+    """Gini index of a distribution (0 = perfect equality, → 1 = one holds everything).
+
+    Negative values (debt) are clipped at 0 for the index: the Gini index is defined for
+    non-negative quantities, and clipping keeps it in [0, 1] while still counting the indebted
+    as holding nothing. Empty input, all-equal values and an all-zero total give 0.0.
+
+    Args:
+        values: Wealth (or any quantity) per actor.
+
+    Returns:
+        Gini index in [0, 1).
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"values must be finite, got {x.tolist()}")
+    x = np.sort(np.clip(x, 0.0, None))
+    n = x.size
+    total = float(x.sum())
+    if n == 0 or total == 0.0 or x[0] == x[-1]:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    g = 2.0 * float(np.dot(ranks, x)) / (n * total) - (n + 1.0) / n
+    return min(1.0, max(0.0, g))
+
+
+def _components(G: nx.Graph) -> list[set[Hashable]]:
+    """Connected components (weak ones for a directed graph)."""
+    if G.is_directed():
+        return list(nx.weakly_connected_components(G))
+    return list(nx.connected_components(G))
+
+
+def giant_component_share(G: nx.Graph) -> float:
+    """Share of nodes in the largest (weakly) connected component; 0.0 for an empty graph."""
+    n = G.number_of_nodes()
+    if n == 0:
+        return 0.0
+    return max(len(c) for c in _components(G)) / n
+
+
+def n_components(G: nx.Graph) -> int:
+    """Number of (weakly) connected components; isolated nodes count as components."""
+    return len(_components(G))
+
+
+def density(G: nx.Graph) -> float:
+    """Edge density m / possible edges (n(n−1) directed, n(n−1)/2 undirected); 0 for n < 2."""
+    return float(nx.density(G))
+
+
+def _undirected_simple(G: nx.Graph) -> nx.Graph:
+    """Undirected simple view: reciprocal arcs merge, parallel edges and self-loops drop."""
+    U = nx.Graph(G.to_undirected(as_view=True)) if G.is_directed() else nx.Graph(G)
+    U.remove_edges_from(list(nx.selfloop_edges(U)))
+    return U
+
+
+def clustering(G: nx.Graph) -> float:
+    """Average local clustering coefficient of the undirected simple view; 0.0 if empty.
+
+    Nodes of degree < 2 count with clustering 0 (networkx's convention).
+    """
+    if G.number_of_nodes() == 0:
+        return 0.0
+    return float(nx.average_clustering(_undirected_simple(G)))
+
+
+def mean_path_length(G: nx.Graph, *, samples: int, rng: np.random.Generator) -> float:
+    """Mean shortest-path length (hops, undirected view) within the largest component.
+
+    Exact over all ordered pairs when the component has at most ``samples`` nodes; otherwise
+    breadth-first search from ``samples`` distinct sources drawn from ``rng``. Every source
+    reaches the same number (k − 1) of other nodes, so the mean over sampled sources is an
+    unbiased estimate of the all-pairs mean.
+
+    Args:
+        G: Graph or DiGraph.
+        samples: Number of BFS sources on large components, >= 1.
+        rng: Random generator for the sources.
+
+    Returns:
+        Mean path length; 0.0 when the largest component has fewer than 2 nodes.
+    """
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 1:
+        raise ValueError(f"samples must be a positive int, got {samples!r}")
+    if G.number_of_nodes() == 0:
+        return 0.0
+    U = _undirected_simple(G)
+    giant = max(nx.connected_components(U), key=len)
+    k = len(giant)
+    if k < 2:
+        return 0.0
+    # Graph order, not set order: set iteration of str nodes varies with hash randomisation.
+    nodes = [v for v in U if v in giant]
+    if k <= samples:
+        sources = nodes
+    else:
+        sources = [nodes[i] for i in rng.choice(k, size=samples, replace=False)]
+    total = 0
+    for s in sources:
+        total += sum(nx.single_source_shortest_path_length(U, s).values())
+    return total / (len(sources) * (k - 1))
+
+
+def _kind(G: nx.Graph, node: Hashable, attr: str) -> Any:
+    """Node attribute ``attr`` or a ValueError naming the node."""
+    try:
+        return G.nodes[node][attr]
+    except KeyError:
+        raise ValueError(f"node {node!r} has no attribute {attr!r}") from None
+
+
+def share_cross_kind_edges(G: nx.Graph, attr: str = "kind") -> float:
+    """Share of edges whose two endpoints differ in node attribute ``attr``; 0.0 if no edges."""
+    m = G.number_of_edges()
+    if m == 0:
+        return 0.0
+    cross = sum(_kind(G, u, attr) != _kind(G, v, attr) for u, v in G.edges())
+    return cross / m
+
+
+def collaboration_matrix(
+    G: nx.Graph, kinds: Sequence[str], attr: str = "kind", weight: str | None = None
+) -> pd.DataFrame:
+    """Kind-to-kind matrix of edges: rows are the source kind, columns the target kind.
+
+    For a DiGraph each arc u→v adds to (kind(u), kind(v)). An undirected edge is a pair of arcs,
+    u→v and v→u, so the matrix is symmetric, a same-kind edge adds 2 to its diagonal cell and
+    the row sums are the total degree of each kind.
+
+    Args:
+        G: Graph or DiGraph whose nodes carry ``attr``.
+        kinds: Row and column labels, in order; every node's kind must be among them.
+        attr: Node attribute holding the kind.
+        weight: Edge attribute to sum instead of counting edges (missing → 1, as in networkx).
+
+    Returns:
+        DataFrame indexed and columned by ``kinds`` (int counts, or float sums of weight).
+    """
+    kinds = list(kinds)
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"kinds must be distinct, got {kinds}")
+    pos = {k: i for i, k in enumerate(kinds)}
+    mat = np.zeros((len(kinds), len(kinds)), dtype=int if weight is None else float)
+    for u, v, data in G.edges(data=True):
+        ku, kv = _kind(G, u, attr), _kind(G, v, attr)
+        for k in (ku, kv):
+            if k not in pos:
+                raise ValueError(f"kind {k!r} of a node is not among kinds={kinds}")
+        w = 1 if weight is None else float(data.get(weight, 1.0))
+        mat[pos[ku], pos[kv]] += w
+        if not G.is_directed():
+            mat[pos[kv], pos[ku]] += w
+    return pd.DataFrame(mat, index=pd.Index(kinds), columns=pd.Index(kinds))
+
+
+def degree_histogram(G: nx.Graph) -> list[int]:
+    """Counts of nodes by degree: entry k is the number of nodes of degree k (in + out for a
+    DiGraph); empty list for an empty graph."""
+    return [int(c) for c in nx.degree_histogram(G)]
