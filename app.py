@@ -1,11 +1,5 @@
-"""Dashboard entry point: ``solara run app.py`` (see ``make app``)."""
+"""Dashboard entry point: ``solara run app.py`` (``make app`` serves it offline on localhost)."""
 
-import solara
+from dashboard.page import Page
 
-
-@solara.component
-def Page():
-    count, set_count = solara.use_state(0)
-    solara.Title("Collaborative innovation ABM")
-    solara.Text(f"Step {count}", classes=["step-counter"])
-    solara.Button("Step", on_click=lambda: set_count(count + 1))
+__all__ = ["Page"]

@@ -149,9 +149,11 @@ def offline_page(chromium_browser):
     failed_assets: list[str] = []
     page.on(
         "response",
-        lambda resp: failed_assets.append(f"{resp.status} {resp.url}")
-        if resp.status >= 400 and SOLARA_CDN_PATH in resp.url
-        else None,
+        lambda resp: (
+            failed_assets.append(f"{resp.status} {resp.url}")
+            if resp.status >= 400 and SOLARA_CDN_PATH in resp.url
+            else None
+        ),
     )
     page.blocked_urls = blocked  # type: ignore[attr-defined]
     page.failed_assets = failed_assets  # type: ignore[attr-defined]
@@ -167,4 +169,3 @@ def artifacts_dir() -> Path:
     path = Path(os.environ.get("ARTIFACTS_DIR", REPO / "artifacts" / "browser"))
     path.mkdir(parents=True, exist_ok=True)
     return path
-

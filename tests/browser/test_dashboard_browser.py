@@ -1,10 +1,24 @@
-"""Real-browser test: the dashboard renders offline in Debian's Chromium."""
+"""Real-browser test: the dashboard in Debian's Chromium with every outside request blocked.
+
+Loads the page offline, checks that the network view and the charts render, clicks Step three
+times (step counter and a chart change), opens the inspector on an actor by clicking it in the
+network view, and saves a screenshot to the artifacts folder; the same screenshot refreshes
+``docs/img/dashboard.png`` (the README's picture) when ``UPDATE_DOCS_SCREENSHOT`` is not ``0``.
+"""
 
 from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[2]
+DOCS_SCREENSHOT = REPO / "docs" / "img" / "dashboard.png"
+LOAD_TIMEOUT_MS = 30_000
 
 
 def assert_rendered_offline(page) -> None:
@@ -15,15 +29,96 @@ def assert_rendered_offline(page) -> None:
         "Solara's CDN proxy had to fetch assets from outside; add the packages to "
         f"scripts/install_assets.sh: {page.failed_assets}"
     )
-    cdn = [u for u in page.blocked_urls if "cdn" in u]
-    assert not cdn, f"the page asked outside CDNs for assets: {cdn}"
+    cdn = [u for u in page.blocked_urls if "cdn" in u or "/_solara/" in u]
+    assert not cdn, f"the page asked outside hosts for front-end assets: {cdn}"
 
 
-def test_page_renders_offline(dashboard_server, offline_page, artifacts_dir):
+def _wait_or_explain(page, locator, what: str) -> None:
+    try:
+        locator.wait_for(timeout=LOAD_TIMEOUT_MS)
+    except Exception as exc:
+        assert_rendered_offline(page)  # a clearer reason, when there is one
+        raise AssertionError(
+            f"{what} did not appear; blocked outside requests: {page.blocked_urls[:10]}; "
+            f"console errors: {page.console_errors[:10]}"
+        ) from exc
+
+
+def _chart_signature(page) -> str:
+    """Text of the charts' SVG paths: changes when any time series gets a new point."""
+    return page.locator(".charts-view .js-plotly-plot .scatterlayer").first.inner_html()
+
+
+def test_dashboard_offline(dashboard_server, offline_page, artifacts_dir):
     page = offline_page
     page.goto(dashboard_server, wait_until="domcontentloaded")
-    page.get_by_text("Step 0").wait_for(timeout=20_000)
-    page.get_by_role("button", name="Step").click()
-    page.get_by_text("Step 1").wait_for(timeout=5_000)
-    page.screenshot(path=str(artifacts_dir / "placeholder.png"))
+    counter = page.locator(".step-counter")
+    _wait_or_explain(page, counter, "the step counter")
+    assert counter.inner_text().strip() == "Step 0"
+
+    # Network view and charts render (Plotly draws SVG: actors are points, charts have paths).
+    network = page.locator(".network-view .js-plotly-plot")
+    charts = page.locator(".charts-view .js-plotly-plot")
+    _wait_or_explain(page, network.locator("path.point").first, "actors in the network view")
+    _wait_or_explain(
+        page, charts.get_by_text("Coupling coordination D").first, "the time-series charts"
+    )
+    assert charts.locator(".scatterlayer .trace").count() >= 10  # the series are drawn
+    n_points0 = network.locator("path.point").count()
+    assert n_points0 > 20, f"only {n_points0} actors drawn"
+    assert network.locator(".legendtext").count() >= 7  # one legend entry per kind (+ ties)
+    chart0 = _chart_signature(page)
+
+    # Step three times: the counter and the charts follow.
+    step = page.locator(".step-button")
+    for i in range(1, 4):
+        step.click()
+        page.wait_for_function(
+            "n => document.querySelector('.step-counter').innerText.trim() === 'Step ' + n",
+            arg=i,
+            timeout=15_000,
+        )
+    page.wait_for_function(
+        "old => { const el = document.querySelector('.charts-view .js-plotly-plot .scatterlayer');"
+        " return el && el.innerHTML !== old; }",
+        arg=chart0,
+        timeout=15_000,
+    )
+    assert _chart_signature(page) != chart0
+    assert charts.locator(".scatterlayer path.js-line").count() >= 10  # 4 points per series
+    assert network.locator(".scatterlayer path.js-line").count() > 0, "no ties drawn after 3 steps"
+
+    # Click an actor in the network view: the inspector opens on it.
+    # Wait until the network view shows step 3, then hover and click the largest marker (the
+    # best-connected actor: markers are sized by number of partners).
+    _wait_or_explain(page, network.get_by_text("Trust network at step 3"), "the step-3 network")
+    box = page.evaluate(
+        """() => {
+            const pts = document.querySelectorAll('.network-view .scatterlayer path.point');
+            let best = null;
+            for (const p of pts) {
+                const r = p.getBoundingClientRect();
+                if (r.width > 0 && (!best || r.width > best.width)) best = r;
+            }
+            return best && {x: best.x, y: best.y, width: best.width, height: best.height};
+        }"""
+    )
+    assert box is not None, "no actor marker to click"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    _wait_or_explain(page, network.get_by_text("click to inspect"), "the hover label of an actor")
+    page.mouse.click(x, y)
+    inspector = page.locator(".inspector")
+    _wait_or_explain(page, inspector.locator(".inspector-title"), "the inspector after a click")
+    title = inspector.locator(".inspector-title").inner_text()
+    assert " #" in title and "at step 3" in title, title
+    assert inspector.locator(".partners-table").count() == 1
+    assert "trust out" in inspector.locator(".partners-table").inner_text()
+
     assert_rendered_offline(page)
+    shot = artifacts_dir / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("UPDATE_DOCS_SCREENSHOT", "1") != "0":
+        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS_SCREENSHOT)

@@ -1,0 +1,595 @@
+"""The Solara page: controls, network view, inspector, charts, replay, shock and exports.
+
+All model access goes through :class:`dashboard.simulation.Simulation` (the public model API);
+figures come from :mod:`dashboard.figures`, the same functions the benchmark times.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from typing import Any
+
+import solara
+
+from abm.params import Params
+from abm.scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS
+from dashboard import figures
+from dashboard.controls import (
+    ROLE_TEXT,
+    Control,
+    build_params,
+    coerce_value,
+    grouped_controls,
+    parse_seed,
+)
+from dashboard.simulation import DEFAULT_MAX_SNAPSHOTS, KINDS, Simulation
+
+DEFAULT_SEED = 42
+DEFAULT_SCENARIO = "baseline"
+SPEEDS = (1, 2, 5, 10, 20)  # steps per second (at most; a slow step sets the pace)
+
+CSS = """
+.step-counter { font-size: 1.35rem; font-weight: 600; }
+.param-help { font-size: 0.78rem; color: #555; margin: 2px 0 12px 0; line-height: 1.25; }
+.role-chip { font-size: 0.7rem; padding: 0 6px; border-radius: 8px; margin-left: 4px; }
+.role-setup { background: #fde2cf; color: #8a3b00; }
+.role-live { background: #d8f0dd; color: #155724; }
+.inspector table { border-collapse: collapse; font-size: 0.85rem; width: 100%; }
+.inspector td, .inspector th { padding: 2px 6px; border-bottom: 1px solid #eee; text-align: left; }
+.param-label { font-size: 0.85rem; color: #333; margin-bottom: -8px; }
+.status-line { color: #444; font-size: 0.9rem; }
+"""
+
+
+def _table(rows: list[list[Any]], header: list[str] | None = None) -> str:
+    out = ["<table>"]
+    if header:
+        out.append("<tr>" + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr>")
+    for r in rows:
+        out.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.3g}"
+    if isinstance(v, dict):
+        return ", ".join(f"{k} {_fmt(x)}" for k, x in v.items())
+    try:  # numpy scalars
+        return f"{float(v):.3g}" if hasattr(v, "dtype") else str(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+@solara.component
+def ParamControl(control: Control, value: Any, on_change):
+    """One parameter's widget, its role chip and help text."""
+
+    def set_value(v):
+        on_change(control, v)
+
+    with solara.Column(gap="0px", classes=[f"param-{control.name}"]):
+        if control.widget == "switch":
+            solara.Switch(label=control.label, value=bool(value), on_value=set_value)
+        elif control.widget == "select":
+            solara.Select(
+                label=control.label,
+                values=list(control.choices or ()),
+                value=value,
+                on_value=set_value,
+                dense=True,
+            )
+        elif control.widget == "slider_int":
+            solara.Text(f"{control.label}: {value}", classes=["param-label"])
+            solara.SliderInt(
+                label="",
+                value=int(value),
+                min=int(control.min),
+                max=int(control.max),
+                step=int(control.step or 1),
+                on_value=set_value,
+            )
+        elif control.widget == "slider_float":
+            solara.Text(f"{control.label}: {value:g}", classes=["param-label"])
+            solara.SliderFloat(
+                label="",
+                value=float(value),
+                min=float(control.min),
+                max=float(control.max),
+                step=float(control.step or 0.01),
+                on_value=set_value,
+            )
+        elif control.widget == "int":
+            solara.InputInt(label=control.label, value=int(value), on_value=set_value, dense=True)
+        else:
+            solara.InputFloat(
+                label=control.label, value=float(value), on_value=set_value, dense=True
+            )
+        bounds = f" Range {control.min}–{control.max}." if control.min is not None else ""
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=(
+                f"<span class='role-chip role-{control.role}'>{control.role}</span> "
+                + html.escape(control.help + bounds)
+            ),
+            classes=["param-help"],
+        )
+
+
+@solara.component
+def Controls(
+    values: dict,
+    on_change,
+    scenario: str,
+    on_scenario,
+    seed_text: str,
+    on_seed,
+    seed_error: str | None,
+):
+    """Sidebar: scenario, seed and every parameter grouped as in the metadata."""
+    solara.Select(
+        label="Scenario",
+        values=list(SCENARIOS),
+        value=scenario if scenario in SCENARIOS else None,
+        on_value=on_scenario,
+    )
+    if scenario in SCENARIO_DESCRIPTIONS:
+        solara.Text(SCENARIO_DESCRIPTIONS[scenario], classes=["param-help"])
+    elif scenario:
+        solara.Text(scenario, classes=["param-help"])
+    solara.InputText(
+        label="Seed (whole number)",
+        value=seed_text,
+        on_value=on_seed,
+        error=seed_error or False,
+        message=seed_error,
+        classes=["seed-input"],
+    )
+    solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            "<span class='role-chip role-setup'>setup</span> "
+            + html.escape(ROLE_TEXT["setup"])
+            + "<br><span class='role-chip role-live'>live</span> "
+            + html.escape(ROLE_TEXT["live"])
+        ),
+        classes=["param-help"],
+    )
+    for group, controls in grouped_controls().items():
+        n_setup = sum(c.role == "setup" for c in controls)
+        summary = f"{group} ({len(controls)}{', ' + str(n_setup) + ' setup' if n_setup else ''})"
+        with solara.Details(summary=summary, expand=(group == "Population")):
+            for c in controls:
+                ParamControl(c, values[c.name], on_change)
+
+
+@solara.component
+def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
+    """State of the selected actor and its partners with trust in both directions."""
+    with solara.Card("Inspector", classes=["inspector"]):
+        if uid is None:
+            solara.Text("Click an actor in the network (or type its id) to inspect it.")
+            return
+        row = snap.actor_row(uid)
+        live = sim.describe(uid) if is_live else None
+        if row is None and live is None:
+            solara.Warning(f"Actor #{uid} does not exist at step {snap.step}.")
+            solara.Button("Close", on_click=on_close, text=True)
+            return
+        state = dict(row or {})
+        if live:
+            state.update(live)
+        kind = state.get("kind", "?")
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=f"<b>{html.escape(str(kind))} #{uid}</b> at step {snap.step}"
+            + ("" if is_live else " (replay: stored snapshot)"),
+            classes=["inspector-title"],
+        )
+        keys = [
+            "kind",
+            "region",
+            "stage",
+            "wealth",
+            "resources",
+            "capability",
+            "maker_spirit",
+            "openness",
+            "opportunism",
+            "n_projects",
+            "n_successes",
+            "returns",
+            "partners",
+        ]
+        rows = [[k, _fmt(state[k])] for k in keys if k in state]
+        rows += [[k, _fmt(v)] for k, v in state.items() if k not in keys and k != "id"]
+        solara.HTML(tag="div", unsafe_innerHTML=_table(rows))
+        partners = snap.partners(uid)
+        solara.Text(f"Partners ({len(partners)}): trust out = its trust in them, in = theirs in it")
+        top = partners.head(15)
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=_table(
+                [
+                    [
+                        f"#{r.partner}",
+                        r.kind,
+                        _fmt(r.trust_out),
+                        _fmt(r.trust_in),
+                        r.projects,
+                        r.origin,
+                    ]
+                    for r in top.itertuples()
+                ],
+                header=["partner", "kind", "trust out", "trust in", "projects", "origin"],
+            ),
+            classes=["partners-table"],
+        )
+        if len(partners) > len(top):
+            solara.Text(f"… and {len(partners) - len(top)} more", classes=["param-help"])
+        solara.Button("Close inspector", on_click=on_close, text=True)
+
+
+@solara.component
+def Page():
+    solara.Title("Collaborative innovation: trust networks")
+    solara.Style(CSS)
+
+    base = SCENARIOS[DEFAULT_SCENARIO]
+    sim: Simulation = solara.use_memo(
+        lambda: Simulation(base, DEFAULT_SEED, max_snapshots=DEFAULT_MAX_SNAPSHOTS), []
+    )
+    revision = solara.use_reactive(sim.revision)
+    values = solara.use_reactive(base.to_dict())
+    scenario = solara.use_reactive(DEFAULT_SCENARIO)
+    seed_text = solara.use_reactive(str(DEFAULT_SEED))
+    seed_error = solara.use_reactive(None)
+    message = solara.use_reactive(("info", "Press Step or Run to watch the trust network form."))
+    playing = solara.use_reactive(False)
+    speed = solara.use_reactive(5)
+    replay = solara.use_reactive(None)  # index into the snapshot ring, None = live
+    selected = solara.use_reactive(None)
+    kinds = solara.use_reactive(list(KINDS))
+    min_trust = solara.use_reactive(0.0)
+    size_by = solara.use_reactive("degree")
+    shock = solara.use_reactive(0.3)
+
+    def refresh():
+        revision.set(sim.revision)
+
+    # ------------------------------------------------------------------ actions
+    def do_step():
+        replay.set(None)
+        sim.step()
+        refresh()
+
+    def do_reset(params: Params | None = None, seed: int | None = None, why: str = "") -> None:
+        playing.set(False)
+        replay.set(None)
+        selected.set(None)
+        sim.reset(params, seed)
+        refresh()
+        message.set(("info", f"Model rebuilt at step 0 (seed {sim.seed}){why}."))
+
+    def on_reset_click():
+        params, err = build_params(values.value)
+        if err:
+            message.set(("error", err))
+            return
+        seed, serr = parse_seed(seed_text.value)
+        if serr:
+            seed_error.set(serr)
+            message.set(("error", serr))
+            return
+        do_reset(params, seed)
+
+    def on_param(control: Control, raw: Any) -> None:
+        value = coerce_value(control, raw)
+        if values.value.get(control.name) == value:
+            return
+        new_values = {**values.value, control.name: value}
+        params, err = build_params(new_values)
+        if err:
+            message.set(("error", f"{control.label}: not applied. {err}"))
+            return
+        values.set(new_values)
+        if not scenario.value.endswith("(modified)"):
+            scenario.set(f"{scenario.value} (modified)")
+        if control.role == "setup":
+            do_reset(params, None, f": setup parameter '{control.label}' changed")
+        else:
+            try:
+                sim.set_live(**{control.name: value})
+            except ValueError as exc:
+                message.set(("error", str(exc)))
+                return
+            refresh()
+            message.set(
+                (
+                    "info",
+                    f"Live parameter '{control.label}' = {value} applies from step "
+                    f"{sim.steps + 1}.",
+                )
+            )
+
+    def on_scenario(name: str | None) -> None:
+        if not name or name not in SCENARIOS:
+            return
+        scenario.set(name)
+        values.set(SCENARIOS[name].to_dict())
+        do_reset(SCENARIOS[name], None, f": scenario '{name}'")
+
+    def on_seed(text: str | None) -> None:
+        seed_text.set(text or "")
+        seed, err = parse_seed(text)
+        if err:
+            seed_error.set(err)
+            message.set(("error", err))
+            return
+        seed_error.set(None)
+        params, perr = build_params(values.value)
+        if perr:
+            message.set(("error", perr))
+            return
+        do_reset(params, seed, "")
+
+    def do_shock():
+        sim.trust_shock(float(shock.value))
+        replay.set(None)
+        refresh()
+        message.set(
+            (
+                "warning",
+                f"Trust shock at step {sim.steps}: every tie lost about "
+                f"{shock.value:.2f} trust. Run on to see recovery or collapse.",
+            )
+        )
+
+    def do_tidy():
+        sim.tidy_layout()
+        refresh()
+
+    # ------------------------------------------------------------------ run loop
+    def run_loop(cancel: threading.Event):
+        if not playing.value:
+            return
+        while not cancel.is_set():
+            t0 = time.perf_counter()
+            try:
+                replay.set(None)
+                sim.step()
+                refresh()
+            except Exception as exc:  # show the error, stop running
+                playing.set(False)
+                message.set(("error", f"Step failed: {exc}"))
+                return
+            if not getattr(sim.model, "running", True):
+                playing.set(False)
+                return
+            wait = 1.0 / speed.value - (time.perf_counter() - t0)
+            if wait > 0 and cancel.wait(wait):
+                return
+
+    solara.use_thread(run_loop, dependencies=[playing.value], intrusive_cancel=False)
+
+    # ------------------------------------------------------------------ views
+    n_snaps = len(sim.snapshots)
+    index = replay.value if replay.value is not None and replay.value < n_snaps else n_snaps - 1
+    is_live = index == n_snaps - 1
+    snap = sim.snapshot_at(index)
+    kinds_key = tuple(kinds.value)
+
+    def make_network():
+        t0 = time.perf_counter()
+        view = figures.network_figure(
+            snap,
+            kinds=kinds.value,
+            min_trust=min_trust.value,
+            size_by=size_by.value,
+            selected=selected.value,
+        )
+        sim.timing.extra["network_figure"] = time.perf_counter() - t0
+        return view
+
+    net_key = (revision.value, index, kinds_key, min_trust.value, size_by.value, selected.value)
+    view = solara.use_memo(make_network, net_key)
+
+    def make_charts():
+        t0 = time.perf_counter()
+        fig = figures.charts_figure(sim.reporters(), snap, x_max=sim.steps)
+        sim.timing.extra["charts_figure"] = time.perf_counter() - t0
+        return fig
+
+    charts_key = (revision.value, index)
+    charts = solara.use_memo(make_charts, charts_key)
+
+    def on_click(data):
+        pts = (data or {}).get("points") or {}
+        traces, points = pts.get("trace_indexes") or [], pts.get("point_indexes") or []
+        if traces and points:
+            uid = view.uid_at(traces[0], points[0])
+            if uid is not None:
+                selected.set(uid)
+
+    # ------------------------------------------------------------------ layout
+    # One `with` per container mirrors the page's structure.
+    with solara.Row(
+        gap="0px", style={"align-items": "flex-start", "width": "100%", "flex-wrap": "nowrap"}
+    ):
+        with solara.Column(
+            classes=["controls-panel"],
+            style={
+                "width": "340px",
+                "flex": "0 0 340px",
+                "padding": "10px",
+                "height": "100vh",
+                "overflow-y": "auto",
+                "border-right": "1px solid #ddd",
+                "position": "sticky",
+                "top": "0",
+            },
+        ):
+            Controls(
+                values.value,
+                on_param,
+                scenario.value,
+                on_scenario,
+                seed_text.value,
+                on_seed,
+                seed_error.value,
+            )
+
+        with solara.Column(style={"padding": "8px", "flex": "1 1 0", "min-width": "0"}):
+            solara.HTML(
+                tag="h2",
+                unsafe_innerHTML="Collaborative innovation: watch a trust network emerge",
+                style={"font-weight": "500", "margin": "4px 0 8px 4px", "font-size": "1.4rem"},
+            )
+            with solara.Card():
+                with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
+                    solara.Text(f"Step {snap.step}", classes=["step-counter"])
+                    solara.Button(
+                        "Step",
+                        on_click=do_step,
+                        color="primary",
+                        disabled=playing.value,
+                        classes=["step-button"],
+                    )
+                    solara.Button(
+                        "Pause" if playing.value else "Run",
+                        on_click=lambda: playing.set(not playing.value),
+                        color="success" if not playing.value else "warning",
+                        classes=["run-button"],
+                    )
+                    solara.Button("Reset", on_click=on_reset_click, classes=["reset-button"])
+                    with solara.Column(style={"width": "300px"}):
+                        solara.SliderInt(
+                            "Speed (steps/s)",
+                            value=speed.value,
+                            min=1,
+                            max=SPEEDS[-1],
+                            on_value=speed.set,
+                        )
+                    with solara.Column(style={"width": "280px"}):
+                        solara.SliderFloat(
+                            "Shock size",
+                            value=shock.value,
+                            min=0.05,
+                            max=0.9,
+                            step=0.05,
+                            on_value=shock.set,
+                        )
+                    solara.Button(
+                        "Trust shock",
+                        on_click=do_shock,
+                        color="error",
+                        outlined=True,
+                        classes=["shock-button"],
+                    )
+                t = sim.timing
+                extra = t.extra
+                draw = extra.get("network_figure", 0.0) + extra.get("charts_figure", 0.0)
+                solara.Text(
+                    f"{snap.n_actors} actors · {len(snap.edge_a)} tied pairs · model step "
+                    f"{1000 * t.step:.0f} ms · snapshot {1000 * t.snapshot:.0f} ms · figures "
+                    f"{1000 * draw:.0f} ms · {len(sim.snapshots)} snapshots kept "
+                    f"({sim.memory_bytes() / 2**20:.1f} MB, max {sim.max_snapshots})",
+                    classes=["status-line"],
+                )
+                kind, text = message.value
+                {"error": solara.Error, "warning": solara.Warning}.get(kind, solara.Info)(
+                    text, dense=True, classes=["page-message"]
+                )
+
+            with solara.Columns([8, 4]):
+                with solara.Column(classes=["network-view"]):
+                    solara.FigurePlotly(view.figure, on_click=on_click, dependencies=[net_key])
+                    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+                        solara.ToggleButtonsSingle(
+                            value=size_by.value,
+                            values=["degree", "wealth"],
+                            on_value=size_by.set,
+                        )
+                        solara.Text("node size", classes=["param-help"])
+                        solara.Button(
+                            "Tidy layout", on_click=do_tidy, text=True, classes=["tidy-button"]
+                        )
+                with solara.Column():
+                    with solara.Card("Filters"):
+                        solara.SelectMultiple(
+                            "Kinds shown",
+                            values=kinds.value,
+                            all_values=list(KINDS),
+                            on_value=kinds.set,
+                            dense=True,
+                        )
+                        solara.SliderFloat(
+                            "Minimum trust of ties shown",
+                            value=min_trust.value,
+                            min=0.0,
+                            max=1.0,
+                            step=0.05,
+                            on_value=min_trust.set,
+                        )
+                        solara.InputInt(
+                            "Inspect actor id",
+                            value=selected.value if selected.value is not None else 0,
+                            on_value=lambda v: selected.set(v if v else None),
+                            dense=True,
+                            classes=["inspect-input"],
+                        )
+                    Inspector(sim, snap, selected.value, is_live, lambda: selected.set(None))
+
+            with solara.Card("Replay"):
+                solara.SliderInt(
+                    f"Showing step {snap.step}" + (" (live)" if is_live else " (replay)"),
+                    value=index,
+                    min=0,
+                    max=max(n_snaps - 1, 0),
+                    on_value=lambda i: replay.set(None if i >= len(sim.snapshots) - 1 else i),
+                    disabled=playing.value,
+                )
+                oldest = sim.snapshots[0].step
+                solara.Text(
+                    f"Stored steps {oldest}–{sim.steps}; network and charts show the chosen "
+                    "step from stored snapshots (nothing is re-run).",
+                    classes=["param-help"],
+                )
+                if not is_live:
+                    solara.Button("Back to live", on_click=lambda: replay.set(None), text=True)
+
+            with solara.Column(classes=["charts-view"]):
+                solara.FigurePlotly(charts, dependencies=[charts_key])
+
+            with solara.Card("Export"):
+                with solara.Row(style={"flex-wrap": "wrap"}):
+                    solara.FileDownload(
+                        lambda: figures.network_png(
+                            snap,
+                            kinds=kinds.value,
+                            min_trust=min_trust.value,
+                            size_by=size_by.value,
+                        ),
+                        filename=f"network_step{snap.step}.png",
+                        label="Network view (PNG)",
+                        mime_type="image/png",
+                    )
+                    solara.FileDownload(
+                        lambda: figures.charts_png(sim.reporters(), snap),
+                        filename=f"charts_step{snap.step}.png",
+                        label="Charts (PNG)",
+                        mime_type="image/png",
+                    )
+                    solara.FileDownload(
+                        lambda: figures.reporters_csv(sim.reporters()),
+                        filename=f"reporters_seed{sim.seed}_step{sim.steps}.csv",
+                        label="Reporters (CSV)",
+                        mime_type="text/csv",
+                    )
+                solara.Text(
+                    "Each chart also has a camera button (top right) to save it as PNG.",
+                    classes=["param-help"],
+                )

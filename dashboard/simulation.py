@@ -1,0 +1,373 @@
+"""The dashboard's controller: one model, its snapshots and its layout (no Solara here).
+
+:class:`Simulation` is what the page's buttons call. It talks to the model only through the
+public API (``InnovationModel(params, rng=seed)``, ``step()``, ``steps``, the trust network,
+``actor(uid).describe()``, ``reporters()``, ``collaboration_matrix()``, ``trust_shock()``,
+``set_live()``). After every step it stores a compact :class:`Snapshot` (actors, ties, layout
+positions, collaboration matrix) in a bounded ring, so the replay slider can show any stored step
+(network and charts together) without re-running the model. Memory is bounded by both a count
+(``max_snapshots``) and a byte budget (``max_snapshot_bytes``); the oldest snapshots go first.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from abm.model import InnovationModel
+from abm.params import Params
+from dashboard.layout import IncrementalLayout
+
+KINDS: tuple[str, ...] = (
+    "maker",
+    "university",
+    "enterprise",
+    "finance",
+    "transfer",
+    "advisory",
+    "sharing",
+)
+STAGES: tuple[str, ...] = ("idea", "prototype", "rnd", "transfer", "venture")
+ORIGINS: tuple[str, ...] = ("direct", "brokered", "platform")
+REGIONS: tuple[str, ...] = ("leading", "lagging")
+
+DEFAULT_MAX_SNAPSHOTS = int(os.environ.get("DASHBOARD_MAX_SNAPSHOTS", "300"))
+DEFAULT_MAX_SNAPSHOT_BYTES = int(os.environ.get("DASHBOARD_MAX_SNAPSHOT_MB", "256")) * 2**20
+
+
+def _code(values: tuple[str, ...], value: Any) -> int:
+    try:
+        return values.index(value)
+    except ValueError:
+        return -1
+
+
+def model_graph(model: Any) -> nx.DiGraph:
+    """The trust network as a ``networkx.DiGraph`` (``model.network`` or ``model.graph``)."""
+    net = model.network
+    return net if isinstance(net, nx.Graph) else model.graph
+
+
+@dataclass
+class Snapshot:
+    """Everything the page draws for one step, in compact arrays.
+
+    Ties are stored once per unordered pair ``a < b`` with the trust in both directions
+    (``nan`` where that direction does not exist), so the inspector can show trust both ways.
+    """
+
+    step: int
+    uids: np.ndarray  # int64 (n,)
+    kind: np.ndarray  # int8 index into KINDS
+    stage: np.ndarray  # int8 index into STAGES, -1 for non-makers
+    region: np.ndarray  # int8 index into REGIONS
+    wealth: np.ndarray  # float32
+    capability: np.ndarray  # float32
+    spirit: np.ndarray  # float32, nan for non-makers
+    degree: np.ndarray  # int32: number of distinct partners
+    xy: np.ndarray  # float32 (n, 2) layout positions
+    edge_a: np.ndarray  # int64 uid (pairs, a < b)
+    edge_b: np.ndarray  # int64 uid
+    trust_ab: np.ndarray  # float32, nan if no a→b edge
+    trust_ba: np.ndarray  # float32, nan if no b→a edge
+    origin: np.ndarray  # int8 index into ORIGINS (of the a→b edge, else b→a)
+    n_projects: np.ndarray  # int32 joint projects (max of both directions)
+    matrix: pd.DataFrame  # kinds × kinds collaboration matrix
+    n_rows: int  # reporters rows that existed when the snapshot was taken
+    n_directed_edges: int = 0
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.uids)
+
+    @property
+    def pair_trust(self) -> np.ndarray:
+        """Mean trust of each pair over the directions that exist."""
+        return np.nanmean(np.vstack([self.trust_ab, self.trust_ba]), axis=0)
+
+    def nbytes(self) -> int:
+        arrays = [v for v in vars(self).values() if isinstance(v, np.ndarray)]
+        return sum(a.nbytes for a in arrays) + 4096
+
+    def index_of(self, uid: int) -> int | None:
+        hits = np.flatnonzero(self.uids == uid)
+        return int(hits[0]) if len(hits) else None
+
+    def actor_row(self, uid: int) -> dict[str, Any] | None:
+        """State of one actor in this snapshot (for hover and a replayed inspector)."""
+        i = self.index_of(uid)
+        if i is None:
+            return None
+        row: dict[str, Any] = {
+            "id": int(uid),
+            "kind": KINDS[self.kind[i]] if self.kind[i] >= 0 else "?",
+            "region": REGIONS[self.region[i]] if self.region[i] >= 0 else "?",
+            "wealth": round(float(self.wealth[i]), 3),
+            "capability": round(float(self.capability[i]), 3),
+            "partners": int(self.degree[i]),
+        }
+        if self.stage[i] >= 0:
+            row["stage"] = STAGES[self.stage[i]]
+        if not np.isnan(self.spirit[i]):
+            row["maker_spirit"] = round(float(self.spirit[i]), 3)
+        return row
+
+    def partners(self, uid: int) -> pd.DataFrame:
+        """Partners of ``uid`` with trust in both directions, strongest first."""
+        as_a = self.edge_a == uid
+        as_b = self.edge_b == uid
+        other = np.concatenate([self.edge_b[as_a], self.edge_a[as_b]])
+        out = np.concatenate([self.trust_ab[as_a], self.trust_ba[as_b]])
+        inn = np.concatenate([self.trust_ba[as_a], self.trust_ab[as_b]])
+        origin = np.concatenate([self.origin[as_a], self.origin[as_b]])
+        projects = np.concatenate([self.n_projects[as_a], self.n_projects[as_b]])
+        kind_of = dict(zip(self.uids.tolist(), self.kind.tolist(), strict=True))
+        df = pd.DataFrame(
+            {
+                "partner": other.astype(int),
+                "kind": [
+                    KINDS[kind_of.get(int(o), -1)] if int(o) in kind_of else "?" for o in other
+                ],
+                "trust_out": np.round(out.astype(float), 3),
+                "trust_in": np.round(inn.astype(float), 3),
+                "projects": projects.astype(int),
+                "origin": [ORIGINS[o] if o >= 0 else "?" for o in origin],
+            }
+        )
+        return df.sort_values("trust_out", ascending=False, na_position="last").reset_index(
+            drop=True
+        )
+
+
+def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
+    """Snapshot of the model's current state; also brings the layout up to date."""
+    graph = model_graph(model)
+    pos = layout.update(graph)
+    uids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    n = len(uids)
+    kind = np.full(n, -1, dtype=np.int8)
+    stage = np.full(n, -1, dtype=np.int8)
+    region = np.full(n, -1, dtype=np.int8)
+    wealth = np.zeros(n, dtype=np.float32)
+    capability = np.zeros(n, dtype=np.float32)
+    spirit = np.full(n, np.nan, dtype=np.float32)
+    xy = np.zeros((n, 2), dtype=np.float32)
+    for i, uid in enumerate(uids.tolist()):
+        try:
+            d = model.actor(uid).describe()
+        except KeyError:
+            d = {"kind": graph.nodes[uid].get("kind")}
+        kind[i] = _code(KINDS, d.get("kind", graph.nodes[uid].get("kind")))
+        stage[i] = _code(STAGES, d.get("stage"))
+        region[i] = _code(REGIONS, d.get("region"))
+        wealth[i] = float(d.get("wealth", 0.0) or 0.0)
+        capability[i] = float(d.get("capability", 0.0) or 0.0)
+        if d.get("maker_spirit") is not None:
+            spirit[i] = float(d["maker_spirit"])
+        xy[i] = pos[uid]
+
+    # Ties, once per unordered pair.
+    pairs: dict[tuple[int, int], list[Any]] = {}
+    for u, v, data in graph.edges(data=True):
+        t = float(data.get("trust", 0.5))
+        key = (u, v) if u < v else (v, u)
+        rec = pairs.get(key)
+        if rec is None:
+            rec = pairs[key] = [np.nan, np.nan, _code(ORIGINS, data.get("origin")), 0]
+        rec[0 if u < v else 1] = t
+        rec[3] = max(rec[3], int(data.get("n_projects", 0) or 0))
+    m = len(pairs)
+    if m:
+        keys = np.array(list(pairs.keys()), dtype=np.int64)
+        vals = np.array(list(pairs.values()), dtype=np.float64)
+    else:
+        keys = np.zeros((0, 2), dtype=np.int64)
+        vals = np.zeros((0, 4))
+    degree = np.zeros(n, dtype=np.int32)
+    if m:
+        index = {u: i for i, u in enumerate(uids.tolist())}
+        ia = np.array([index[a] for a in keys[:, 0].tolist()], dtype=np.int64)
+        ib = np.array([index[b] for b in keys[:, 1].tolist()], dtype=np.int64)
+        degree = (np.bincount(ia, minlength=n) + np.bincount(ib, minlength=n)).astype(np.int32)
+    try:
+        matrix = model.collaboration_matrix()
+    except Exception:  # the heat map is optional; never break a frame for it
+        matrix = pd.DataFrame()
+    return Snapshot(
+        step=int(model.steps),
+        uids=uids,
+        kind=kind,
+        stage=stage,
+        region=region,
+        wealth=wealth,
+        capability=capability,
+        spirit=spirit,
+        degree=degree,
+        xy=xy,
+        edge_a=keys[:, 0].copy(),
+        edge_b=keys[:, 1].copy(),
+        trust_ab=vals[:, 0].astype(np.float32),
+        trust_ba=vals[:, 1].astype(np.float32),
+        origin=vals[:, 2].astype(np.int8),
+        n_projects=vals[:, 3].astype(np.int32),
+        matrix=matrix,
+        n_rows=-1,
+        n_directed_edges=graph.number_of_edges(),
+    )
+
+
+@dataclass
+class Timing:
+    """Durations (seconds) of the last frame's parts."""
+
+    step: float = 0.0
+    snapshot: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class Simulation:
+    """One model run driven by the dashboard.
+
+    Args:
+        params: model parameters.
+        seed: the run's seed.
+        max_snapshots: most snapshots kept for replay (oldest dropped first).
+        max_snapshot_bytes: memory budget of the snapshots.
+    """
+
+    def __init__(
+        self,
+        params: Params | None = None,
+        seed: int = 42,
+        *,
+        max_snapshots: int = DEFAULT_MAX_SNAPSHOTS,
+        max_snapshot_bytes: int = DEFAULT_MAX_SNAPSHOT_BYTES,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.max_snapshots = max(1, int(max_snapshots))
+        self.max_snapshot_bytes = int(max_snapshot_bytes)
+        self.timing = Timing()
+        self.events: list[tuple[int, str]] = []  # (step, text): shocks and live changes
+        self.revision = 0  # bumped by every change the page must redraw for
+        self.reset(params or Params(), seed)
+
+    # ------------------------------------------------------------------ actions
+    def reset(self, params: Params | None = None, seed: int | None = None) -> None:
+        """Rebuild the model (step 0) with ``params`` and ``seed`` (current ones if None)."""
+        with self.lock:
+            if params is not None:
+                self.params = params
+            if seed is not None:
+                self.seed = int(seed)
+            self.model = InnovationModel(self.params, rng=self.seed)
+            self.layout = IncrementalLayout(seed=self.seed)
+            self.snapshots: deque[Snapshot] = deque()
+            self._bytes = 0
+            self.events = []
+            self._reporters_cache: tuple[int, pd.DataFrame] | None = None
+            self._record()
+
+    def step(self, n: int = 1) -> None:
+        """Advance the model ``n`` steps, recording a snapshot after each."""
+        with self.lock:
+            for _ in range(n):
+                t0 = time.perf_counter()
+                self.model.step()
+                t1 = time.perf_counter()
+                self._record()
+                self.timing.step = t1 - t0
+                self.timing.snapshot = time.perf_counter() - t1
+
+    def set_live(self, **changes: Any) -> None:
+        """Apply live parameters from the next step (``ValueError`` for setup ones)."""
+        with self.lock:
+            self.model.set_live(**changes)
+            self.params = self.model.params
+            self.revision += 1
+            text = ", ".join(f"{k}={v}" for k, v in changes.items())
+            self.events.append((self.steps, f"live change: {text}"))
+
+    def trust_shock(self, amount: float) -> None:
+        """A scandal cutting trust on every tie now; the current snapshot is refreshed."""
+        with self.lock:
+            self.model.trust_shock(float(amount))
+            self.events.append((self.steps, f"trust shock −{amount:.2f}"))
+            if self.snapshots and self.snapshots[-1].step == self.steps:
+                old = self.snapshots.pop()
+                self._bytes -= old.nbytes()
+            self._record()
+
+    def tidy_layout(self) -> None:
+        """Explicit, on-demand re-layout of the placed actors (not per frame)."""
+        with self.lock:
+            self.layout.tidy(model_graph(self.model), seed=self.seed)
+            if self.snapshots:
+                old = self.snapshots.pop()
+                self._bytes -= old.nbytes()
+            self._record()
+
+    # ------------------------------------------------------------------ views
+    @property
+    def steps(self) -> int:
+        return int(self.model.steps)
+
+    @property
+    def latest(self) -> Snapshot:
+        return self.snapshots[-1]
+
+    def snapshot_at(self, index: int) -> Snapshot:
+        """Snapshot by position in the ring (``-1`` = latest), clamped."""
+        with self.lock:
+            if index < 0 or index >= len(self.snapshots):
+                return self.snapshots[-1]
+            return self.snapshots[index]
+
+    def reporters(self) -> pd.DataFrame:
+        """The model's reporters (cached per step)."""
+        with self.lock:
+            key = self.steps
+            if self._reporters_cache is None or self._reporters_cache[0] != key:
+                df = self.model.reporters()
+                self._reporters_cache = (key, df)
+            return self._reporters_cache[1]
+
+    def reporters_until(self, snap: Snapshot) -> pd.DataFrame:
+        """Reporter rows up to and including the snapshot's step."""
+        df = self.reporters()
+        return df.iloc[: snap.n_rows] if snap.n_rows >= 0 else df
+
+    def describe(self, uid: int) -> dict[str, Any] | None:
+        """Live state of an actor (``None`` when it is gone)."""
+        with self.lock:
+            try:
+                return dict(self.model.actor(int(uid)).describe())
+            except KeyError:
+                return None
+
+    def memory_bytes(self) -> int:
+        return self._bytes
+
+    # ------------------------------------------------------------------ internals
+    def _record(self) -> None:
+        self.revision += 1
+        snap = capture(self.model, self.layout)
+        snap.n_rows = self._row_count()
+        self.snapshots.append(snap)
+        self._bytes += snap.nbytes()
+        while len(self.snapshots) > 1 and (
+            len(self.snapshots) > self.max_snapshots or self._bytes > self.max_snapshot_bytes
+        ):
+            self._bytes -= self.snapshots.popleft().nbytes()
+
+    def _row_count(self) -> int:
+        # Rows are one per step with row 0 the initial state, so the row count at a step is
+        # steps + 1; the reporters frame itself is read lazily (it is costly on long runs).
+        return self.steps + 1

@@ -1,0 +1,260 @@
+"""Server-side render tests of the dashboard (Solara's test helpers, no browser)."""
+
+from __future__ import annotations
+
+import ipyvuetify as v
+import numpy as np
+import pytest
+import solara
+from ipywidgets import Widget
+from reacton.find import Finder
+
+from abm.params import param_specs
+from dashboard import figures
+from dashboard.controls import controls, grouped_controls, parse_seed, widget_kind
+from dashboard.layout import IncrementalLayout
+from dashboard.page import Page
+from dashboard.simulation import Simulation
+
+
+def _classes(w) -> list[str]:
+    cls = getattr(w, "class_", None) or (getattr(w, "attributes", None) or {}).get("class", "")
+    return (cls or "").split()
+
+
+def _walk(widgets):
+    seen, queue = set(), list(widgets)
+    while queue:
+        w = queue.pop(0)
+        if id(w) in seen or not isinstance(w, Widget):
+            continue
+        seen.add(id(w))
+        yield w
+        for name in w.keys:
+            value = getattr(w, name, None)
+            if isinstance(value, Widget):
+                queue.append(value)
+            elif isinstance(value, list | tuple):
+                queue.extend(x for x in value if isinstance(x, Widget))
+
+
+def by_class(finder, cls: str) -> Finder:
+    """Widgets under ``finder`` (included) whose CSS classes include ``cls``."""
+    roots = finder.find().widgets  # a render context's find() yields its root widget
+    return Finder([w for w in _walk(roots) if cls in _classes(w)])
+
+
+def one(finder, cls: str):
+    found = by_class(finder, cls)
+    found.assert_single()
+    return found
+
+
+def _text(rc, cls: str) -> str:
+    return one(rc, cls).widget.children[0]
+
+
+def _status(rc) -> str:
+    return _text(rc, "status-line")
+
+
+def _message(rc) -> str:
+    return str(one(rc, "page-message").widget.children)
+
+
+@pytest.fixture
+def dash():
+    _box, rc = solara.render(Page(), handle_error=False)
+    yield rc
+    rc.close()
+
+
+# ---------------------------------------------------------------------------- controls
+def test_controls_mirror_param_specs():
+    specs = param_specs()
+    ctrls = controls()
+    assert [c.name for c in ctrls] == [s.name for s in specs]
+    for c, s in zip(ctrls, specs, strict=True):
+        assert c.group == s.group and c.role == s.role and c.help == s.help
+        assert s.label in c.label and (s.unit in c.label)
+        assert c.widget == widget_kind(s)
+        if s.type is bool:
+            assert c.widget == "switch"
+        elif s.choices:
+            assert c.widget == "select" and c.choices == s.choices
+        elif s.type is int:
+            assert c.widget in ("slider_int", "int")
+        else:
+            assert c.widget in ("slider_float", "float")
+    groups = grouped_controls()
+    assert sum(len(g) for g in groups.values()) == len(specs)
+    assert list(groups) == list(dict.fromkeys(s.group for s in specs))
+
+
+def test_page_renders_one_control_per_parameter_grouped(dash):
+    rc = dash
+    for s in param_specs():
+        one(rc, f"param-{s.name}")
+    headers = [w.children[0] for w in rc.find(v.ExpansionPanelHeader).widgets]
+    for group in grouped_controls():
+        assert any(h.startswith(group) for h in headers), group
+    # Each parameter's help line names its role.
+    for s in param_specs()[:5]:
+        help_html = one(one(rc, f"param-{s.name}"), "param-help").widget
+        assert f">{s.role}</span>" in help_html.unsafe_innerHTML
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("42", True),
+        (" 7 ", True),
+        ("0", True),
+        ("abc", False),
+        ("4.5", False),
+        ("-3", False),
+        ("", False),
+        ("1e3", False),
+        ("9" * 30, False),
+        (None, False),
+    ],
+)
+def test_parse_seed(text, ok):
+    seed, err = parse_seed(text)
+    assert (seed is not None) == ok
+    assert (err is None) == ok
+
+
+# ---------------------------------------------------------------------------- page behaviour
+def test_step_advances_model_and_counter(dash):
+    rc = dash
+    assert _text(rc, "step-counter") == "Step 0"
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert _text(rc, "step-counter") == "Step 1"
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert _text(rc, "step-counter") == "Step 3"
+    assert "4 snapshots kept" in _status(rc)
+
+
+def test_reset_rebuilds_with_chosen_params(dash):
+    rc = dash
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    n0 = int(_status(rc).split(" actors")[0])
+    # Changing a setup parameter rebuilds the model at step 0 with the new value.
+    field = one(rc, "param-n_makers").find(v.TextField).widget
+    field.v_model = "30"
+    field.fire_event("keyup.enter", None)
+    assert _text(rc, "step-counter") == "Step 0"
+    assert "setup parameter" in _message(rc)
+    n1 = int(_status(rc).split(" actors")[0])
+    assert n1 == n0 - 30 or n1 < n0  # 30 fewer maker teams (entries may already differ)
+    # Reset after stepping rebuilds with the chosen parameters, not the defaults.
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert _text(rc, "step-counter") == "Step 0"
+    assert int(_status(rc).split(" actors")[0]) == n1
+
+
+def test_live_parameter_applies_without_reset(dash):
+    rc = dash
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    field = one(rc, "param-subsidy_budget").find(v.TextField).widget
+    field.v_model = "25"
+    field.fire_event("keyup.enter", None)
+    assert _text(rc, "step-counter") == "Step 1"
+    assert "applies from step 2" in _message(rc)
+
+
+def test_non_integer_seed_gives_message_not_crash(dash):
+    rc = dash
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    seed = rc.find(v.TextField, label="Seed (whole number)").widget
+    seed.v_model = "twelve"
+    seed.fire_event("keyup.enter", None)
+    assert "whole number" in str(seed.error_messages or seed.messages)
+    assert "whole number" in _message(rc)
+    assert _text(rc, "step-counter") == "Step 1"  # model untouched
+    seed.v_model = "7"
+    seed.fire_event("keyup.enter", None)
+    assert _text(rc, "step-counter") == "Step 0"
+    assert "seed 7" in _message(rc)
+
+
+def test_out_of_range_value_is_refused_with_message(dash):
+    rc = dash
+    field = one(rc, "param-n_makers").find(v.TextField).widget
+    field.v_model = "999999"
+    field.fire_event("keyup.enter", None)
+    assert "n_makers" in _message(rc)
+    assert _text(rc, "step-counter") == "Step 0"
+
+
+def test_trust_shock_and_replay(dash):
+    rc = dash
+    for _ in range(3):
+        rc.find(v.Btn, children=["Step"]).widget.click()
+    rc.find(v.Btn, children=["Trust shock"]).widget.click()
+    assert "Trust shock at step 3" in _message(rc)
+    slider = rc.find(v.Slider, label="Showing step 3 (live)").widget
+    slider.v_model = 1
+    assert _text(rc, "step-counter") == "Step 1"
+    rc.find(v.Btn, children=["Back to live"]).widget.click()
+    assert _text(rc, "step-counter") == "Step 3"
+
+
+# ---------------------------------------------------------------------------- pieces
+def test_layout_is_incremental_and_stable():
+    sim = Simulation(seed=3)
+    for _ in range(3):
+        sim.step()
+    before = {u: p.copy() for u, p in sim.layout.pos.items() if u in sim.layout.placed}
+    for _ in range(3):
+        sim.step()
+    after = sim.layout.pos
+    moved = [u for u, p in before.items() if u in after and not np.allclose(after[u], p)]
+    assert not moved, f"placed actors moved: {moved[:5]}"
+
+
+def test_snapshots_are_bounded():
+    sim = Simulation(seed=1, max_snapshots=4)
+    for _ in range(8):
+        sim.step()
+    assert len(sim.snapshots) == 4
+    assert [s.step for s in sim.snapshots] == [5, 6, 7, 8]
+
+
+def test_network_click_maps_to_actor():
+    sim = Simulation(seed=2)
+    sim.step()
+    view = figures.network_figure(sim.latest)
+    trace, uids = next(iter(view.trace_uids.items()))
+    assert view.uid_at(trace, 0) == int(uids[0])
+    assert view.uid_at(trace, 10**6) is None
+
+
+def test_exports():
+    sim = Simulation(seed=2)
+    sim.step()
+    assert figures.network_png(sim.latest)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert figures.charts_png(sim.reporters(), sim.latest)[:8] == b"\x89PNG\r\n\x1a\n"
+    csv = figures.reporters_csv(sim.reporters())
+    assert csv.splitlines()[0].startswith("step,") and len(csv.splitlines()) == 3
+
+
+def test_incremental_layout_places_newcomers_near_partners():
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(range(10))
+    lay = IncrementalLayout(seed=0)
+    lay.update(g)
+    g.add_edges_from([(0, 1), (1, 2), (2, 0)])
+    lay.update(g)
+    old = {u: lay.pos[u].copy() for u in (0, 1, 2)}
+    g.add_edge(3, 0)
+    lay.update(g)
+    for u in (0, 1, 2):
+        assert np.allclose(lay.pos[u], old[u])
+    d_partner = np.linalg.norm(lay.pos[3] - lay.pos[0])
+    assert d_partner < 1.0
