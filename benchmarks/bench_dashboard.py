@@ -1,0 +1,161 @@
+"""Frame time of the dashboard: model step + snapshot/layout + figures + widget update.
+
+A *frame* is what the page does when Step is pressed (or Run ticks): ``Simulation.step()``
+(model step, then snapshot and incremental layout), then the network and charts figures
+(``dashboard.figures``, the same functions the page calls), then pushing them into Plotly
+``FigureWidget``s the way ``solara.FigurePlotly`` does. The browser's own drawing is not
+included (it happens in another process).
+
+Targets from issue 6: frame < 250 ms at 500 actors and < 1 s at 2,000. The model's step is
+reported separately from the dashboard's own overhead, so it is clear which side a miss is on.
+
+Usage::
+
+    python -m benchmarks.bench_dashboard            # 500 and 2,000 actors
+    python -m benchmarks.bench_dashboard --quick    # 100 and 500 actors, fewer frames
+
+``run() -> dict`` is what ``benchmarks/__main__.py`` calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import time
+import tracemalloc
+from typing import Any
+
+import plotly.graph_objects as go
+
+from abm.params import Params
+from dashboard import figures
+from dashboard.simulation import Simulation
+
+POPULATION_FIELDS = (
+    "n_makers",
+    "n_universities",
+    "n_enterprises",
+    "n_finance",
+    "n_transfer",
+    "n_advisory",
+    "n_sharing",
+)
+TARGETS_S = {500: 0.25, 2000: 1.0}
+
+
+def scaled_params(n_actors: int, base: Params | None = None) -> Params:
+    """Baseline parameters with every population count scaled to about ``n_actors`` actors."""
+    base = base or Params()
+    total = sum(getattr(base, f) for f in POPULATION_FIELDS)
+    factor = n_actors / total
+    return base.replace(**{f: max(1, round(getattr(base, f) * factor)) for f in POPULATION_FIELDS})
+
+
+def _push(widget: go.FigureWidget, fig: go.Figure) -> None:
+    # What solara.FigurePlotly does on every update.
+    widget.layout = fig.layout
+    n = len(widget.data)
+    widget.add_traces(fig.data)
+    widget.data = list(widget.data)[n:]
+
+
+def frame(sim: Simulation, net_widget: go.FigureWidget, chart_widget: go.FigureWidget) -> dict:
+    """One Step press: returns the duration of each part in seconds."""
+    t0 = time.perf_counter()
+    sim.step()
+    t1 = time.perf_counter()
+    snap = sim.latest
+    view = figures.network_figure(snap)
+    t2 = time.perf_counter()
+    charts = figures.charts_figure(sim.reporters(), snap, x_max=sim.steps)
+    t3 = time.perf_counter()
+    _push(net_widget, view.figure)
+    _push(chart_widget, charts)
+    t4 = time.perf_counter()
+    return {
+        "model_step": sim.timing.step,
+        "snapshot_layout": sim.timing.snapshot,
+        "network_figure": t2 - t1,
+        "charts_figure": t3 - t2,
+        "widget_update": t4 - t3,
+        "frame": t4 - t0,
+        "dashboard_overhead": (t4 - t0) - sim.timing.step,
+    }
+
+
+def bench_size(n_actors: int, *, warmup: int, frames: int, seed: int = 1) -> dict[str, Any]:
+    """Median part timings of ``frames`` frames after ``warmup`` steps at ``n_actors`` actors."""
+    sim = Simulation(scaled_params(n_actors), seed)
+    sim.step(warmup)
+    net_w, chart_w = go.FigureWidget(), go.FigureWidget()
+    frame(sim, net_w, chart_w)  # first push creates the traces
+    rows = [frame(sim, net_w, chart_w) for _ in range(frames)]
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    snap = sim.latest
+    target = TARGETS_S.get(n_actors)
+    return {
+        "n_actors": int(snap.n_actors),
+        "tied_pairs": int(len(snap.edge_a)),
+        "directed_edges": int(snap.n_directed_edges),
+        "steps_run": sim.steps,
+        "frames_timed": frames,
+        **{f"{k}_ms": round(1000 * v, 1) for k, v in med.items()},
+        "target_ms": None if target is None else 1000 * target,
+        "frame_within_target": None if target is None else med["frame"] <= target,
+        "overhead_within_target": None if target is None else med["dashboard_overhead"] <= target,
+    }
+
+
+def memory_check(steps: int = 300, max_snapshots: int = 50, n_actors: int = 100) -> dict:
+    """Python heap growth over ``steps`` steps with a bounded snapshot ring."""
+    sim = Simulation(scaled_params(n_actors), 5, max_snapshots=max_snapshots)
+    sim.step(20)
+    gc.collect()
+    tracemalloc.start()
+    start, _ = tracemalloc.get_traced_memory()
+    half = steps // 2
+    sim.step(half)
+    gc.collect()
+    mid, _ = tracemalloc.get_traced_memory()
+    sim.step(steps - half)
+    gc.collect()
+    end, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "steps": steps,
+        "max_snapshots": max_snapshots,
+        "snapshots_kept": len(sim.snapshots),
+        "snapshot_mb": round(sim.memory_bytes() / 2**20, 2),
+        "heap_growth_first_half_mb": round((mid - start) / 2**20, 2),
+        "heap_growth_second_half_mb": round((end - mid) / 2**20, 2),
+    }
+
+
+def run(quick: bool | None = None) -> dict[str, Any]:
+    """Benchmark results as a JSON-friendly dict (``BENCH_QUICK=1`` or ``quick`` for a fast run)."""
+    if quick is None:
+        quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+    if quick:
+        sizes = {100: (10, 3), 500: (5, 2)}
+    else:
+        sizes = {500: (10, 3), 2000: (5, 2)}
+    results = {
+        "benchmark": "dashboard frame time (step + snapshot/layout + figures + widget update)",
+        "sizes": [bench_size(n, warmup=w, frames=f) for n, (w, f) in sizes.items()],
+        "memory": memory_check(steps=60 if quick else 300),
+    }
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, fewer frames")
+    args = parser.parse_args()
+    print(json.dumps(run(quick=args.quick), indent=2))
+
+
+if __name__ == "__main__":
+    main()
