@@ -3,8 +3,8 @@
 A *frame* is what the page does when Step is pressed (or Run ticks): ``Simulation.step()``
 (model step, then snapshot and incremental layout), then the network and charts figures
 (``dashboard.figures``, the same functions the page calls), then pushing them into Plotly
-``FigureWidget``s the way ``solara.FigurePlotly`` does. The browser's own drawing is not
-included (it happens in another process).
+``FigureWidget``s with ``dashboard.plotly_view.apply_spec`` as the page does. The browser's
+own drawing is not included (it happens in another process).
 
 Targets from issue 6: frame < 250 ms at 500 actors and < 1 s at 2,000. The model's step is
 reported separately from the dashboard's own overhead, so it is clear which side a miss is on.
@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 
 from abm.params import Params
 from dashboard import figures
+from dashboard.plotly_view import apply_spec
 from dashboard.simulation import Simulation
 
 POPULATION_FIELDS = (
@@ -54,15 +55,18 @@ def scaled_params(n_actors: int, base: Params | None = None) -> Params:
     return base.replace(**{f: max(1, round(getattr(base, f) * factor)) for f in POPULATION_FIELDS})
 
 
-def _push(widget: go.FigureWidget, fig: go.Figure) -> None:
-    # What solara.FigurePlotly does on every update.
-    widget.layout = fig.layout
-    n = len(widget.data)
-    widget.add_traces(fig.data)
-    widget.data = list(widget.data)[n:]
+class _Widget:
+    """A FigureWidget and the last spec applied to it (as the page's PlotlyView keeps them)."""
+
+    def __init__(self) -> None:
+        self.widget = go.FigureWidget()
+        self.last: dict | None = None
+
+    def push(self, spec: dict) -> None:
+        self.last = apply_spec(self.widget, spec, self.last)
 
 
-def frame(sim: Simulation, net_widget: go.FigureWidget, chart_widget: go.FigureWidget) -> dict:
+def frame(sim: Simulation, net_widget: _Widget, chart_widget: _Widget) -> dict:
     """One Step press: returns the duration of each part in seconds."""
     t0 = time.perf_counter()
     sim.step()
@@ -72,8 +76,8 @@ def frame(sim: Simulation, net_widget: go.FigureWidget, chart_widget: go.FigureW
     t2 = time.perf_counter()
     charts = figures.charts_figure(sim.reporters(), snap, x_max=sim.steps)
     t3 = time.perf_counter()
-    _push(net_widget, view.figure)
-    _push(chart_widget, charts)
+    net_widget.push(view.spec)
+    chart_widget.push(charts)
     t4 = time.perf_counter()
     return {
         "model_step": sim.timing.step,
@@ -90,7 +94,7 @@ def bench_size(n_actors: int, *, warmup: int, frames: int, seed: int = 1) -> dic
     """Median part timings of ``frames`` frames after ``warmup`` steps at ``n_actors`` actors."""
     sim = Simulation(scaled_params(n_actors), seed)
     sim.step(warmup)
-    net_w, chart_w = go.FigureWidget(), go.FigureWidget()
+    net_w, chart_w = _Widget(), _Widget()
     frame(sim, net_w, chart_w)  # first push creates the traces
     rows = [frame(sim, net_w, chart_w) for _ in range(frames)]
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
@@ -98,7 +102,7 @@ def bench_size(n_actors: int, *, warmup: int, frames: int, seed: int = 1) -> dic
     target = TARGETS_S.get(n_actors)
     return {
         "n_actors": int(snap.n_actors),
-        "tied_pairs": int(len(snap.edge_a)),
+        "tied_pairs": len(snap.edge_a),
         "directed_edges": int(snap.n_directed_edges),
         "steps_run": sim.steps,
         "frames_timed": frames,
@@ -138,10 +142,7 @@ def run(quick: bool | None = None) -> dict[str, Any]:
     """Benchmark results as a JSON-friendly dict (``BENCH_QUICK=1`` or ``quick`` for a fast run)."""
     if quick is None:
         quick = os.environ.get("BENCH_QUICK", "") not in ("", "0")
-    if quick:
-        sizes = {100: (10, 3), 500: (5, 2)}
-    else:
-        sizes = {500: (10, 3), 2000: (5, 2)}
+    sizes = {100: (10, 3), 500: (5, 2)} if quick else {500: (10, 3), 2000: (5, 2)}
     results = {
         "benchmark": "dashboard frame time (step + snapshot/layout + figures + widget update)",
         "sizes": [bench_size(n, warmup=w, frames=f) for n, (w, f) in sizes.items()],

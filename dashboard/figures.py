@@ -60,11 +60,16 @@ CHARTS_HEIGHT = 1000
 AXIS_RANGE = 1.22
 
 
+def as_figure(spec: dict[str, Any]) -> go.Figure:
+    """A validated ``plotly.graph_objects.Figure`` from a figure spec (for export or checks)."""
+    return go.Figure(data=spec["data"], layout=spec["layout"], skip_invalid=False)
+
+
 @dataclass
 class NetworkView:
-    """A network figure and what its points are, for click handling."""
+    """A network figure spec (``{"data": [...], "layout": {...}}``) and what its points are."""
 
-    figure: go.Figure
+    spec: dict[str, Any]
     trace_uids: dict[int, np.ndarray] = field(default_factory=dict)  # trace index → uids
     n_pairs: int = 0
     n_pairs_drawn: int = 0
@@ -143,9 +148,13 @@ def network_figure(
     traces: list[dict[str, Any]] = []
     trace_uids: dict[int, np.ndarray] = {}
 
-    # ---- ties
+    # ---- ties: always the same traces (one per origin × trust band, possibly empty), so the
+    # page can update the widget in place from frame to frame.
     n_pairs = len(snap.edge_a)
     drawn = 0
+    xy = snap.xy.astype(float)
+    edge_xy: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+    selected_xy = (np.zeros(0), np.zeros(0))
     if n_pairs:
         ia = np.fromiter((pos_of[int(a)] for a in snap.edge_a), dtype=np.int64, count=n_pairs)
         ib = np.fromiter((pos_of[int(b)] for b in snap.edge_b), dtype=np.int64, count=n_pairs)
@@ -155,48 +164,50 @@ def network_figure(
         if len(sel) > max_edges:
             sel = sel[np.argsort(-trust[sel], kind="stable")[:max_edges]]
         drawn = len(sel)
-        xy = snap.xy.astype(float)
-        for o, origin in enumerate(ORIGINS):
-            style = ORIGIN_STYLE[origin]
-            first = True
-            for b, (lo, width, opacity) in enumerate(TRUST_BANDS):
+        for o in range(len(ORIGINS)):
+            for b, (lo, _, _) in enumerate(TRUST_BANDS):
                 hi = TRUST_BANDS[b + 1][0] if b + 1 < len(TRUST_BANDS) else 1.01
                 m = sel[(snap.origin[sel] == o) & (trust[sel] >= lo) & (trust[sel] < hi)]
-                if not len(m):
-                    continue
-                xs, ys = _segments(xy[ia[m], 0], xy[ia[m], 1], xy[ib[m], 0], xy[ib[m], 1])
-                traces.append(
-                    {
-                        "type": "scatter",
-                        "mode": "lines",
-                        "x": xs,
-                        "y": ys,
-                        "line": {"color": style["color"], "width": width, "dash": style["dash"]},
-                        "opacity": opacity,
-                        "hoverinfo": "skip",
-                        "name": f"{origin} ties",
-                        "legendgroup": f"ties-{origin}",
-                        "showlegend": first,
-                    }
-                )
-                first = False
+                if len(m):
+                    edge_xy[(o, b)] = _segments(
+                        xy[ia[m], 0], xy[ia[m], 1], xy[ib[m], 0], xy[ib[m], 1]
+                    )
         if selected is not None and selected in pos_of:
             m = np.flatnonzero((snap.edge_a == selected) | (snap.edge_b == selected))
             if len(m):
-                xs, ys = _segments(xy[ia[m], 0], xy[ia[m], 1], xy[ib[m], 0], xy[ib[m], 1])
-                traces.append(
-                    {
-                        "type": "scatter",
-                        "mode": "lines",
-                        "x": xs,
-                        "y": ys,
-                        "line": {"color": "#111111", "width": 1.5},
-                        "opacity": 0.9,
-                        "hoverinfo": "skip",
-                        "name": "selected actor's ties",
-                        "showlegend": False,
-                    }
-                )
+                selected_xy = _segments(xy[ia[m], 0], xy[ia[m], 1], xy[ib[m], 0], xy[ib[m], 1])
+    empty = (np.zeros(0), np.zeros(0))
+    for o, origin in enumerate(ORIGINS):
+        style = ORIGIN_STYLE[origin]
+        for b, (_, width, opacity) in enumerate(TRUST_BANDS):
+            xs, ys = edge_xy.get((o, b), empty)
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": xs,
+                    "y": ys,
+                    "line": {"color": style["color"], "width": width, "dash": style["dash"]},
+                    "opacity": opacity,
+                    "hoverinfo": "skip",
+                    "name": f"{origin} ties",
+                    "legendgroup": f"ties-{origin}",
+                    "showlegend": b == len(TRUST_BANDS) - 1,
+                }
+            )
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": selected_xy[0],
+            "y": selected_xy[1],
+            "line": {"color": "#111111", "width": 1.5},
+            "opacity": 0.9,
+            "hoverinfo": "skip",
+            "name": "selected actor's ties",
+            "showlegend": False,
+        }
+    )
 
     # ---- actors, one trace per kind (legend)
     sizes = node_sizes(snap, size_by)
@@ -223,25 +234,30 @@ def network_figure(
                 "legendgroup": kind,
             }
         )
+    ring_x: list[float] = []
+    ring_y: list[float] = []
+    ring_size = 10.0
     if selected is not None and selected in pos_of:
         i = pos_of[selected]
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [float(snap.xy[i, 0])],
-                "y": [float(snap.xy[i, 1])],
-                "marker": {
-                    "symbol": "circle-open",
-                    "size": float(sizes[i]) + 10,
-                    "color": "#111111",
-                    "line": {"width": 3},
-                },
-                "hoverinfo": "skip",
-                "name": f"selected #{selected}",
-                "showlegend": False,
-            }
-        )
+        ring_x, ring_y = [float(snap.xy[i, 0])], [float(snap.xy[i, 1])]
+        ring_size = float(sizes[i]) + 10
+    traces.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": ring_x,
+            "y": ring_y,
+            "marker": {
+                "symbol": "circle-open",
+                "size": ring_size,
+                "color": "#111111",
+                "line": {"width": 3},
+            },
+            "hoverinfo": "skip",
+            "name": "selected actor",
+            "showlegend": False,
+        }
+    )
 
     if title is None:
         shown = f" (strongest {drawn} shown)" if drawn < n_pairs else ""
@@ -275,8 +291,8 @@ def network_figure(
         "paper_bgcolor": "white",
         "uirevision": "network",  # keep the user's zoom across frames
     }
-    fig = go.Figure(data=traces, layout=layout, skip_invalid=False)
-    return NetworkView(figure=fig, trace_uids=trace_uids, n_pairs=n_pairs, n_pairs_drawn=drawn)
+    spec = {"data": traces, "layout": layout}
+    return NetworkView(spec=spec, trace_uids=trace_uids, n_pairs=n_pairs, n_pairs_drawn=drawn)
 
 
 # ---------------------------------------------------------------------------- charts
@@ -345,7 +361,7 @@ def charts_figure(
     snap: Snapshot,
     *,
     x_max: int | None = None,
-) -> go.Figure:
+) -> dict[str, Any]:
     """Time series up to the snapshot's step, the collaboration heat map and trust histogram.
 
     Args:
@@ -575,21 +591,23 @@ def charts_figure(
     # 8. trust histogram
     x, y = panel_axes(7, time_axis=False, y_title="pairs")
     layout[_axis_names(7)[0]].update({"range": [0, 1], "title": {"text": "trust"}})
-    if len(snap.edge_a):
-        counts, edges = np.histogram(snap.pair_trust, bins=20, range=(0.0, 1.0))
-        traces.append(
-            {
-                "type": "bar",
-                "x": (edges[:-1] + edges[1:]) / 2,
-                "y": counts,
-                "width": 0.045,
-                "xaxis": x,
-                "yaxis": y,
-                "marker": {"color": "#0072B2"},
-                "hovertemplate": "trust %{x:.2f}: %{y} pairs<extra></extra>",
-            }
-        )
-    return go.Figure(data=traces, layout=layout, skip_invalid=False)
+    counts, edges = np.histogram(
+        snap.pair_trust if len(snap.edge_a) else np.zeros(0), bins=20, range=(0.0, 1.0)
+    )
+    # Always drawn (possibly all zero) so the trace list is stable across frames.
+    traces.append(
+        {
+            "type": "bar",
+            "x": (edges[:-1] + edges[1:]) / 2,
+            "y": counts,
+            "width": 0.045,
+            "xaxis": x,
+            "yaxis": y,
+            "marker": {"color": "#0072B2"},
+            "hovertemplate": "trust %{x:.2f}: %{y} pairs<extra></extra>",
+        }
+    )
+    return {"data": traces, "layout": layout}
 
 
 # ---------------------------------------------------------------------------- exports

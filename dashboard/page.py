@@ -24,6 +24,7 @@ from dashboard.controls import (
     grouped_controls,
     parse_seed,
 )
+from dashboard.plotly_view import PlotlyView
 from dashboard.simulation import DEFAULT_MAX_SNAPSHOTS, KINDS, Simulation
 
 DEFAULT_SEED = 42
@@ -506,7 +507,7 @@ def Page():
 
             with solara.Columns([8, 4]):
                 with solara.Column(classes=["network-view"]):
-                    solara.FigurePlotly(view.figure, on_click=on_click, dependencies=[net_key])
+                    PlotlyView(view.spec, on_click=on_click, key=net_key)
                     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
                         solara.ToggleButtonsSingle(
                             value=size_by.value,
@@ -562,7 +563,7 @@ def Page():
                     solara.Button("Back to live", on_click=lambda: replay.set(None), text=True)
 
             with solara.Column(classes=["charts-view"]):
-                solara.FigurePlotly(charts, dependencies=[charts_key])
+                PlotlyView(charts, key=charts_key)
 
             with solara.Card("Export"):
                 with solara.Row(style={"flex-wrap": "wrap"}):
