@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 import solara
+from solara.alias import rv
 
 from abm.params import Params
 from abm.scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS
@@ -30,6 +31,7 @@ from dashboard.simulation import DEFAULT_MAX_SNAPSHOTS, KINDS, Simulation
 DEFAULT_SEED = 42
 DEFAULT_SCENARIO = "baseline"
 SPEEDS = (1, 2, 5, 10, 20)  # steps per second (at most; a slow step sets the pace)
+MIN_FRAME_GAP_S = 0.06  # idle time between frames while running, so clicks get through
 
 CSS = """
 .step-counter { font-size: 1.35rem; font-weight: 600; }
@@ -162,9 +164,30 @@ def Controls(
     for group, controls in grouped_controls().items():
         n_setup = sum(c.role == "setup" for c in controls)
         summary = f"{group} ({len(controls)}{', ' + str(n_setup) + ' setup' if n_setup else ''})"
-        with solara.Details(summary=summary, expand=(group == "Population")):
-            for c in controls:
-                ParamControl(c, values[c.name], on_change)
+        ParamGroup(summary, controls, values, on_change, expand=(group == "Population"))
+
+
+@solara.component
+def ParamGroup(summary: str, controls: list, values: dict, on_change, expand: bool = False):
+    """A collapsible group whose controls exist only while it is open.
+
+    Keeping closed groups empty keeps the page's widget count small, which keeps every frame's
+    reconciliation cheap while the model runs.
+    """
+    is_open, set_open = solara.use_state(expand)
+    with (
+        rv.ExpansionPanels(
+            v_model=0 if is_open else None,
+            on_v_model=lambda v: set_open(v == 0),
+            class_=f"param-group group-{summary.split(' (')[0].lower().replace(' ', '-')}",
+        ),
+        rv.ExpansionPanel(),
+    ):
+        rv.ExpansionPanelHeader(children=[summary])
+        with rv.ExpansionPanelContent():
+            if is_open:
+                for c in controls:
+                    ParamControl(c, values[c.name], on_change)
 
 
 @solara.component
@@ -353,6 +376,13 @@ def Page():
         sim.tidy_layout()
         refresh()
 
+    # The handlers only read reactive variables and `sim` (stable objects), so the first
+    # render's versions stay valid; passing the same function objects lets reacton skip
+    # re-rendering the ~90 parameter controls on every frame (their arguments are unchanged).
+    stable_on_param = solara.use_memo(lambda: on_param, [])
+    stable_on_scenario = solara.use_memo(lambda: on_scenario, [])
+    stable_on_seed = solara.use_memo(lambda: on_seed, [])
+
     # ------------------------------------------------------------------ run loop
     def run_loop(cancel: threading.Event):
         if not playing.value:
@@ -370,8 +400,10 @@ def Page():
             if not getattr(sim.model, "running", True):
                 playing.set(False)
                 return
-            wait = 1.0 / speed.value - (time.perf_counter() - t0)
-            if wait > 0 and cancel.wait(wait):
+            # Always pause a little: button clicks (Pause!) are handled by another thread that
+            # needs the render lock this loop takes on every frame.
+            wait = max(1.0 / speed.value - (time.perf_counter() - t0), MIN_FRAME_GAP_S)
+            if cancel.wait(wait):
                 return
 
     solara.use_thread(run_loop, dependencies=[playing.value], intrusive_cancel=False)
@@ -435,11 +467,11 @@ def Page():
         ):
             Controls(
                 values.value,
-                on_param,
+                stable_on_param,
                 scenario.value,
-                on_scenario,
+                stable_on_scenario,
                 seed_text.value,
-                on_seed,
+                stable_on_seed,
                 seed_error.value,
             )
 

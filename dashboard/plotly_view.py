@@ -15,7 +15,54 @@ from typing import Any
 
 import numpy as np
 import solara
+from plotly.basedatatypes import BaseFigure
 from plotly.graph_objs._figurewidget import FigureWidget
+
+
+def _is_dict_list(v: Any) -> bool:
+    return BaseFigure._is_dict_list(v)
+
+
+class DashboardFigureWidget(FigureWidget):
+    """``FigureWidget`` whose sync of front-end defaults tolerates numpy-array properties.
+
+    Plotly 7's ``_remove_overlapping_props`` evaluates ``not value`` on stored properties; for a
+    numpy array (which the front end echoes back as a serialized dict) that raises "truth value
+    of an array is ambiguous" on every redraw. Arrays are leaves here and are left alone.
+    """
+
+    @staticmethod
+    def _remove_overlapping_props(input_data, delta_data, prop_path=()):
+        removed: list[tuple] = []
+        if isinstance(input_data, dict) and isinstance(delta_data, dict):
+            for p, delta_val in delta_data.items():
+                if p not in input_data or p == "uid":
+                    continue
+                input_val = input_data[p]
+                nested = isinstance(delta_val, dict) or _is_dict_list(delta_val)
+                if nested and isinstance(input_val, dict | list):
+                    path = (*prop_path, p)
+                    removed.extend(
+                        DashboardFigureWidget._remove_overlapping_props(input_val, delta_val, path)
+                    )
+                    if len(input_val) == 0:
+                        input_data.pop(p)
+                        removed.append(path)
+                elif not nested:
+                    input_data.pop(p)
+                    removed.append((*prop_path, p))
+        elif isinstance(input_data, list) and isinstance(delta_data, list):
+            for i, delta_val in enumerate(delta_data[: len(input_data)]):
+                input_val = input_data[i]
+                if isinstance(input_val, dict | list) and (
+                    isinstance(delta_val, dict) or _is_dict_list(delta_val)
+                ):
+                    removed.extend(
+                        DashboardFigureWidget._remove_overlapping_props(
+                            input_val, delta_val, (*prop_path, i)
+                        )
+                    )
+        return removed
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -87,7 +134,7 @@ def PlotlyView(
         if data and data.get("event_type") == "plotly_click" and on_click is not None:
             on_click(data)
 
-    element = FigureWidget.element(on__js2py_pointsCallback=on_points)
+    element = DashboardFigureWidget.element(on__js2py_pointsCallback=on_points)
 
     def update():
         widget = solara.get_widget(element)

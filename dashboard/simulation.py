@@ -324,20 +324,29 @@ class Simulation:
         return self.snapshots[-1]
 
     def snapshot_at(self, index: int) -> Snapshot:
-        """Snapshot by position in the ring (``-1`` = latest), clamped."""
-        with self.lock:
-            if index < 0 or index >= len(self.snapshots):
-                return self.snapshots[-1]
-            return self.snapshots[index]
+        """Snapshot by position in the ring (``-1`` = latest), clamped. Never blocks."""
+        snaps = list(self.snapshots)  # a copy: the ring may change while a step runs
+        if index < 0 or index >= len(snaps):
+            return snaps[-1]
+        return snaps[index]
 
     def reporters(self) -> pd.DataFrame:
-        """The model's reporters (cached per step)."""
-        with self.lock:
-            key = self.steps
-            if self._reporters_cache is None or self._reporters_cache[0] != key:
+        """The model's reporters as of the last completed step. Never blocks on a running step.
+
+        The frame is rebuilt (under the lock) only when it is stale and no step is running;
+        while a step runs, the last complete frame is returned.
+        """
+        cache = self._reporters_cache
+        if cache is not None and cache[0] == self.revision:
+            return cache[1]
+        if self.lock.acquire(blocking=cache is None):
+            try:
                 df = self.model.reporters()
-                self._reporters_cache = (key, df)
-            return self._reporters_cache[1]
+                self._reporters_cache = (self.revision, df)
+                return df
+            finally:
+                self.lock.release()
+        return cache[1]
 
     def reporters_until(self, snap: Snapshot) -> pd.DataFrame:
         """Reporter rows up to and including the snapshot's step."""
@@ -345,12 +354,15 @@ class Simulation:
         return df.iloc[: snap.n_rows] if snap.n_rows >= 0 else df
 
     def describe(self, uid: int) -> dict[str, Any] | None:
-        """Live state of an actor (``None`` when it is gone)."""
-        with self.lock:
-            try:
-                return dict(self.model.actor(int(uid)).describe())
-            except KeyError:
-                return None
+        """Live state of an actor (``None`` when it is gone or while a step is running)."""
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            return dict(self.model.actor(int(uid)).describe())
+        except KeyError:
+            return None
+        finally:
+            self.lock.release()
 
     def memory_bytes(self) -> int:
         return self._bytes

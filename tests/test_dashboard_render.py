@@ -93,6 +93,8 @@ def test_controls_mirror_param_specs():
 
 def test_page_renders_one_control_per_parameter_grouped(dash):
     rc = dash
+    for panels in rc.find(v.ExpansionPanels).widgets:  # open every group (closed ones are empty)
+        panels.v_model = 0
     for s in param_specs():
         one(rc, f"param-{s.name}")
     headers = [w.children[0] for w in rc.find(v.ExpansionPanelHeader).widgets]
@@ -158,6 +160,8 @@ def test_reset_rebuilds_with_chosen_params(dash):
 
 def test_live_parameter_applies_without_reset(dash):
     rc = dash
+    for panels in rc.find(v.ExpansionPanels).widgets:
+        panels.v_model = 0
     rc.find(v.Btn, children=["Step"]).widget.click()
     field = one(rc, "param-subsidy_budget").find(v.TextField).widget
     field.v_model = "25"
