@@ -192,9 +192,23 @@ def network_figure(
                     "hoverinfo": "skip",
                     "name": f"{origin} ties",
                     "legendgroup": f"ties-{origin}",
-                    "showlegend": b == len(TRUST_BANDS) - 1,
+                    "showlegend": False,
                 }
             )
+        # Legend entry: a one-point line far outside the view (empty traces get no legend).
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": [9.0, 9.5],
+                "y": [9.0, 9.0],
+                "line": {"color": style["color"], "width": 2, "dash": style["dash"]},
+                "hoverinfo": "skip",
+                "name": f"{origin} ties",
+                "legendgroup": f"ties-{origin}",
+                "showlegend": True,
+            }
+        )
     traces.append(
         {
             "type": "scatter",

@@ -22,6 +22,7 @@ import numpy as np
 
 RING_RADIUS = 1.12  # waiting ring, just outside the unit disc where placed actors live
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
+MAX_REPULSORS = 400  # fixed actors pushing newcomers away (a seeded sample beyond this)
 
 
 class IncrementalLayout:
@@ -93,26 +94,22 @@ class IncrementalLayout:
 
     def _place(self, graph: nx.Graph, newcomers: list[int]) -> None:
         und = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-        pending = set(newcomers)
-        order: list[int] = []
         spacing = self._spacing()
         # Place newcomers with the most placed partners first, so chains of newcomers end up
-        # next to each other.
-        while pending:
-            best = max(
-                pending,
-                key=lambda u: (sum(1 for v in und.adj[u] if v in self.placed), -u),
-            )
-            partners = [v for v in und.adj[best] if v in self.placed]
+        # next to each other (one sort, not a search per newcomer).
+        order = sorted(
+            newcomers,
+            key=lambda u: (-sum(1 for v in und.adj[u] if v in self.placed), u),
+        )
+        for uid in order:
+            partners = [v for v in und.adj[uid] if v in self.placed]
             if partners:
                 centre = np.mean([self.pos[v] for v in partners], axis=0)
             else:
                 centre = self._free_spot()
             jitter = self.rng.normal(0.0, 0.5 * spacing, size=2)
-            self.pos[best] = self._clip(centre + jitter)
-            self.placed.add(best)
-            pending.discard(best)
-            order.append(best)
+            self.pos[uid] = self._clip(centre + jitter)
+            self.placed.add(uid)
         self._relax(und, order, spacing)
 
     def _free_spot(self) -> np.ndarray:
@@ -122,9 +119,19 @@ class IncrementalLayout:
 
     def _relax(self, und: nx.Graph, new: list[int], k: float) -> None:
         """Fruchterman–Reingold iterations moving only ``new`` (others fixed)."""
-        others = [u for u in self.placed if u not in set(new)]
+        new_set = set(new)
+        others = [u for u in self.placed if u not in new_set]
         new_xy = np.array([self.pos[u] for u in new], dtype=float)
-        fixed_xy = np.array([self.pos[u] for u in others], dtype=float).reshape(-1, 2)
+        # Repulsion from every fixed actor costs (new × fixed) per iteration; beyond
+        # MAX_REPULSORS fixed actors a seeded sample stands in (scaled up to the same total).
+        repulsors = others
+        weight = 1.0
+        if len(others) > MAX_REPULSORS:
+            pick = self.rng.choice(len(others), size=MAX_REPULSORS, replace=False)
+            repulsors = [others[i] for i in np.sort(pick)]
+            weight = len(others) / MAX_REPULSORS
+        fixed_xy = np.array([self.pos[u] for u in repulsors], dtype=float).reshape(-1, 2)
+        n_fixed = len(fixed_xy)
         index = {u: i for i, u in enumerate(new)}
         # Attraction edges: (new index, partner xy source) — partners may be new or fixed.
         pairs_new, pairs_other = [], []
@@ -142,7 +149,10 @@ class IncrementalLayout:
             everyone = np.vstack([fixed_xy, new_xy]) if len(fixed_xy) else new_xy
             delta = new_xy[:, None, :] - everyone[None, :, :]  # (n_new, n_all, 2)
             dist2 = np.einsum("ijk,ijk->ij", delta, delta) + 1e-9
-            force = np.einsum("ijk,ij->ik", delta, (k * k) / dist2)  # repulsion
+            scale = (k * k) / dist2
+            if weight != 1.0:
+                scale[:, :n_fixed] *= weight
+            force = np.einsum("ijk,ij->ik", delta, scale)  # repulsion
             if len(other_xy):
                 d = other_xy - new_xy[other_src]
                 dist = np.sqrt((d * d).sum(axis=1, keepdims=True)) + 1e-9

@@ -213,27 +213,23 @@ def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
             + ("" if is_live else " (replay: stored snapshot)"),
             classes=["inspector-title"],
         )
-        keys = [
-            "kind",
+        main_keys = [
             "region",
             "stage",
             "wealth",
             "resources",
             "capability",
             "maker_spirit",
-            "openness",
-            "opportunism",
-            "n_projects",
-            "n_successes",
-            "returns",
             "partners",
         ]
-        rows = [[k, _fmt(state[k])] for k in keys if k in state]
-        rows += [[k, _fmt(v)] for k, v in state.items() if k not in keys and k != "id"]
-        solara.HTML(tag="div", unsafe_innerHTML=_table(rows))
+        more_keys = [k for k in state if k not in main_keys and k not in ("id", "kind")]
+        solara.HTML(
+            tag="div",
+            unsafe_innerHTML=_table([[k, _fmt(state[k])] for k in main_keys if k in state]),
+        )
         partners = snap.partners(uid)
         solara.Text(f"Partners ({len(partners)}): trust out = its trust in them, in = theirs in it")
-        top = partners.head(15)
+        top = partners.head(12)
         solara.HTML(
             tag="div",
             unsafe_innerHTML=_table(
@@ -254,6 +250,12 @@ def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
         )
         if len(partners) > len(top):
             solara.Text(f"… and {len(partners) - len(top)} more", classes=["param-help"])
+        if more_keys:
+            with solara.Details(summary="More state"):
+                solara.HTML(
+                    tag="div",
+                    unsafe_innerHTML=_table([[k, _fmt(state[k])] for k in more_keys]),
+                )
         solara.Button("Close inspector", on_click=on_close, text=True)
 
 
