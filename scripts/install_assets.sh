@@ -16,13 +16,15 @@
 set -euo pipefail
 
 # --- the one list of needed packages (name@version exactly as Solara's URLs spell it) ---
+# These are the /_solara/cdn/ paths the dashboard (app.py) asks for. Components it does not use
+# need more; add them here if the page starts using them (the browser test names what is
+# missing): solara.Markdown -> mermaid@10.8.0 katex@0.16.9; GridDraggable (Mesa's layouts) ->
+# @widgetti/vue-grid-layout@2.3.13-alpha.2; FigureAltair -> vega@5 vega-lite@5 vega-embed@6.
+# Plotly figures need none (their code ships inside the plotly wheel).
 ASSET_PACKAGES=(
     "@widgetti/solara-vuetify-app@10.1.1"   # every page: solara/vue/vuetify app bundle
     "requirejs@2.3.6"                       # every page: module loader
     "font-awesome@4.5.0"                    # every page: icon font css
-    "mermaid@10.8.0"                        # solara.Markdown
-    "katex@0.16.9"                          # solara.Markdown (math)
-    "@widgetti/vue-grid-layout@2.3.13-alpha.2"  # GridDraggable / Mesa-style layouts
 )
 
 VENV=${1:?usage: bash scripts/install_assets.sh VENV}
