@@ -1,0 +1,59 @@
+"""Agent-based model of collaborative innovation: makers, universities, enterprises and S&T
+service institutions that find partners, build trust, pool resources, share risk and returns.
+
+Headless use::
+
+    import abm
+    df = abm.run(steps=200, rng=1)                  # baseline scenario
+    df = abm.run(abm.SCENARIOS["trust_off"], rng=1, steps=100, n_makers=120)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from abm.params import Params, param_specs
+from abm.scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS, get_scenario
+
+__all__ = [
+    "SCENARIOS",
+    "SCENARIO_DESCRIPTIONS",
+    "InnovationModel",
+    "Params",
+    "get_scenario",
+    "param_specs",
+    "run",
+]
+
+
+def run(
+    params: Params | None = None, *, rng: int | None = None, steps: int = 100, **overrides: Any
+) -> pd.DataFrame:
+    """Run one model headless and return its reporters, one row per step (row 0: initial state).
+
+    Args:
+        params: base parameters (default: the baseline scenario).
+        rng: the run's seed; the same seed and parameters give an identical frame.
+        steps: number of steps to run (>= 0).
+        **overrides: parameter values replacing those of ``params``.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    from abm.model import InnovationModel
+
+    model = InnovationModel(params, rng=rng, **overrides)
+    for _ in range(steps):
+        model.step()
+    df = model.reporters()
+    df.attrs["seed"] = model.seed
+    return df
+
+
+def __getattr__(name: str) -> Any:
+    if name == "InnovationModel":  # lazy: importing abm.params must not import Mesa
+        from abm.model import InnovationModel
+
+        return InnovationModel
+    raise AttributeError(name)

@@ -1,0 +1,1025 @@
+"""The collaborative-innovation model (DESIGN.md §3).
+
+One step is the phase list of DESIGN §3, each phase a method::
+
+    environment → opportunities → partner search → contract → pooling → execution → risk
+    → benefit distribution → fairness & trust update → lifecycle → measure
+
+Projects are assembled, executed and settled within one step. All random draws come from named
+streams of the run's seed (:mod:`abm.streams`), and every money flow that enters or leaves the
+system is booked in ``model.flows`` so that conservation can be checked (see :meth:`total_money`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from abm import metrics
+from abm.kinds import (
+    ACTOR_KINDS,
+    KINDS,
+    N_FIELDS,
+    RESOURCE_PROFILE,
+    STAGE_SUCCESS,
+    STAGE_VALUE,
+    STAGES,
+)
+from abm.network import TrustNetwork
+from abm.params import Params, check_names, spec
+from abm.reporters import ALL_REPORTERS
+from abm.rules import coupling, risk, sharing, trust
+from abm.scenarios import get_scenario
+from abm.services import ServiceDesk
+from abm.streams import make_streams
+from agents.actors import ACTOR_CLASSES, Actor, MakerTeam, outlay_of
+from agents.services import ServiceInstitution
+
+EQUIPMENT = 1
+INFORMATION = 3
+
+
+@dataclass
+class Project:
+    """One project from initiative to settlement (all money in model units)."""
+
+    initiator: Actor
+    stage: str
+    required: np.ndarray
+    fields: np.ndarray  # knowledge fields needed
+    value: float  # V, already scaled by demand
+    members: list[Actor] = field(default_factory=list)
+    commitments: list[np.ndarray] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)  # how each member was found
+    priors: list[float] = field(default_factory=list)  # prior evidence of a new tie
+    strict: bool = False
+    strictness: float = 0.0
+    risk_shares: np.ndarray | None = None
+    delivered: list[np.ndarray] = field(default_factory=list)
+    withheld: list[bool] = field(default_factory=list)
+    detected: list[bool] = field(default_factory=list)
+    outlays: np.ndarray | None = None
+    external: np.ndarray = field(default_factory=lambda: np.zeros(4))  # services' resources
+    spread_factor: float = 1.0
+    conversion_boost: float = 0.0
+    success: bool = False
+    p_success: float = 0.0
+    gross_return: float = 0.0
+    net_return: float = 0.0
+    shares: np.ndarray | None = None
+    borne: np.ndarray | None = None  # losses borne per member after transfers
+    fairness: np.ndarray | None = None
+    service_fees: float = 0.0
+    served_by: list[ServiceInstitution] = field(default_factory=list)
+    loan: tuple[ServiceInstitution, float, float] | None = None  # (lender, principal, rate)
+    insurer: ServiceInstitution | None = None
+
+    @property
+    def n(self) -> int:
+        return len(self.members)
+
+    def contribution_values(self) -> np.ndarray:
+        """Resource units delivered by each member (the basis of proportional shares)."""
+        return np.array([d.sum() for d in self.delivered])
+
+
+class InnovationModel(mesa.Model):
+    """Makers, universities, enterprises and service institutions building a trust network.
+
+    Args:
+        params: a :class:`~abm.params.Params`; defaults to the named ``scenario`` or the baseline.
+        rng: the run's seed (an int). ``None`` draws one from OS entropy and records it in
+            ``self.seed`` so the run can be repeated.
+        scenario: a scenario name from :mod:`abm.scenarios` used as the base when ``params`` is
+            None. (Mesa's SolaraViz may pass its own scenario object; that is ignored.)
+        **overrides: parameter values replacing those of the base, validated by ``Params``.
+    """
+
+    def __init__(
+        self,
+        params: Params | None = None,
+        *,
+        rng: int | None = None,
+        scenario: Any = None,
+        **overrides: Any,
+    ) -> None:
+        base = params
+        if base is None:
+            base = get_scenario(scenario) if isinstance(scenario, str) else Params()
+        elif not isinstance(base, Params):
+            raise ValueError(f"params must be a Params instance, got {type(base).__name__}")
+        check_names(overrides)
+        self.params: Params = base.replace(**overrides) if overrides else base
+        if rng is None:
+            rng = int(np.random.SeedSequence().generate_state(1)[0])
+        if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+            raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
+        self.seed = int(rng)
+        super().__init__(rng=self.seed)
+        self.rngs = make_streams(self.seed)
+
+        p = self.params
+        self.network = TrustNetwork(
+            consolidation_trust=p.stage_trust_consolidation,
+            cooperation_trust=p.stage_trust_cooperation,
+            consolidation_projects=p.stage_projects_consolidation,
+            cooperation_projects=p.stage_projects_cooperation,
+        )
+        self._by_kind: dict[str, list[Actor]] = {k: [] for k in KINDS}
+        self._index: dict[int, Actor] = {}
+        self.demand = p.demand_mean
+        self.technology = 1.0
+        self.subsidy_pool = 0.0
+        self.fault_fund = 0.0
+        self.flows: dict[str, float] = defaultdict(float)  # this step's external flows
+        self.cum: dict[str, float] = defaultdict(float)  # cumulative tallies
+        self.tally: dict[str, Any] = {}
+        self.projects: list[Project] = []  # this step's executed projects
+        self.metrics: dict[str, Any] = {}
+        self._pair_history: set[tuple[int, int]] = set()
+        self._structure_cache: dict[str, float] = {}
+
+        self._create_population()
+        self.services = ServiceDesk(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: _metric_getter(name) for name in ALL_REPORTERS}
+        )
+        self._reset_tally()
+        self.measure()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The trust network as a ``networkx.DiGraph`` (same object as ``network.graph``)."""
+        return self.network.graph
+
+    def actor(self, uid: int) -> Actor:
+        """The living actor with ``unique_id == uid`` (``KeyError`` if none)."""
+        return self._index[uid]
+
+    def actors_of(self, kind: str) -> list[Actor]:
+        """Living actors of one kind (a copy)."""
+        return list(self._by_kind[kind])
+
+    def reporters(self) -> pd.DataFrame:
+        """All reporters so far, one row per step (row 0 is the initial state)."""
+        df = self.datacollector.get_model_vars_dataframe()
+        df.index.name = "step"
+        return df
+
+    def collaboration_matrix(self, weight: str | None = None) -> pd.DataFrame:
+        """Directed ties between kinds (7×7), optionally weighted by an edge attribute."""
+        return metrics.collaboration_matrix(self.graph, KINDS, weight=weight)
+
+    def collaboration_graph(self) -> nx.Graph:
+        """Undirected ties among innovating actors (makers, universities, enterprises).
+
+        Structural reporters (clustering, components, giant component, path length) are
+        measured on this graph: service institutions serve many teams and would otherwise join
+        every component through their hub ties (see docs/model.md).
+        """
+        collab = nx.Graph()
+        innov = {a.unique_id for k in ACTOR_KINDS for a in self._by_kind[k]}
+        collab.add_nodes_from(innov)
+        collab.add_edges_from((u, v) for u, v in self.graph.edges() if u in innov and v in innov)
+        return collab
+
+    def trust_shock(self, amount: float) -> None:
+        """A scandal: every tie loses about ``amount`` of trust (applied now)."""
+        self.network.shock(amount)
+
+    def set_live(self, **changes: Any) -> None:
+        """Change ``live`` parameters; they apply from the next step. Setup ones need a reset."""
+        check_names(changes)
+        setup = [n for n in changes if spec(n).role != "live"]
+        if setup:
+            raise ValueError(
+                f"{', '.join(setup)} are setup parameters: rebuild the model to change them"
+            )
+        self.params = self.params.replace(**changes)
+
+    def total_money(self) -> float:
+        """Cash of every living actor plus the policy pools (for conservation checks)."""
+        return sum(a.wealth for a in self._index.values()) + self.subsidy_pool + self.fault_fund
+
+    # ------------------------------------------------------------------ the step
+    def step(self) -> None:
+        """One period: the phases of DESIGN §3, in order."""
+        self.update_environment()
+        projects = self.open_projects()
+        projects = [p for p in projects if self.assemble_team(p)]
+        for project in projects:
+            self.write_contract(project)
+            self.pool_resources(project)
+            self.execute(project)
+            self.bear_risk(project)
+            self.distribute_benefits(project)
+            self.update_trust(project)
+        self.projects = projects
+        self.forget()
+        self.lifecycle()
+        self.measure()
+
+    # ------------------------------------------------------------------ 1. environment
+    def update_environment(self) -> None:
+        """Mean-reverting demand, decaying technology shocks, replenished policy pools."""
+        p, rng = self.params, self.rngs["market"]
+        self._reset_tally()
+        shock = rng.standard_normal()
+        self.demand = max(
+            0.05,
+            self.demand
+            + p.demand_reversion * (p.demand_mean - self.demand)
+            + p.demand_volatility * shock,
+        )
+        self.technology = 1.0 + 0.9 * (self.technology - 1.0)
+        if rng.random() < p.tech_shock_prob:
+            self.technology += p.tech_shock_size
+        self.subsidy_pool += p.subsidy_budget
+        self.fault_fund += p.fault_budget
+        self.flows["policy_budget"] += p.subsidy_budget + p.fault_budget
+        for a in self._index.values():
+            a.busy = False
+        self.services.new_step()
+
+    # ------------------------------------------------------------------ 2. opportunities
+    def open_projects(self) -> list[Project]:
+        """Idle actors start projects with probability ``opportunity_rate × initiative``."""
+        p, rng = self.params, self.rngs["opportunity"]
+        initiators = [a for k in ACTOR_KINDS for a in self._by_kind[k]]
+        if not initiators:
+            return []
+        chance = p.opportunity_rate * np.array([a.initiative() for a in initiators])
+        draws = rng.random(len(initiators))
+        chosen = [initiators[i] for i in np.flatnonzero(draws < chance)]
+        order = rng.permutation(len(chosen))
+        projects = []
+        for i in order:
+            a = chosen[i]
+            size = p.project_size * rng.lognormal(0.0, 0.3)
+            required = size * rng.dirichlet(np.full(4, 3.0))
+            fields = rng.choice(N_FIELDS, size=1 + int(rng.random() < 0.5), replace=False)
+            stage = a.project_stage
+            value = p.value_multiple * size * STAGE_VALUE[stage] * self.demand
+            projects.append(
+                Project(initiator=a, stage=stage, required=required, fields=fields, value=value)
+            )
+        return projects
+
+    # ------------------------------------------------------------------ 3. partner search
+    def assemble_team(self, project: Project) -> bool:
+        """Fill the initiator's resource and knowledge gaps from neighbours, friends of friends
+        and strangers; returns False (initiative abandoned) when no viable team forms."""
+        p = self.params
+        init = project.initiator
+        if init.busy:
+            return False
+        gap = project.required.copy()
+        own = init.commitment(gap, p.inkind_cost)
+        project.members, project.commitments = [init], [own]
+        project.origins, project.priors = ["self"], [0.0]
+        gap = gap - own
+        candidates = self._candidates(project, gap)
+        order = self._rank(init, candidates, gap, project)
+        for cand, origin, prior in order:
+            if project.n >= p.max_team_size or gap.sum() <= 1e-9:
+                break
+            offer = cand.commitment(gap, p.inkind_cost)
+            if offer.sum() <= 1e-9:
+                continue
+            if not self._accepts(cand, init, project, offer, prior):
+                continue
+            project.members.append(cand)
+            project.commitments.append(offer)
+            project.origins.append(origin)
+            project.priors.append(prior)
+            gap = gap - offer
+            cand.busy = True
+        # The initiator goes ahead only if its own expected share beats its outlay.
+        viable = self._accepts(init, init, project, own, 0.0, initiator=True)
+        if not viable:
+            for m in project.members[1:]:
+                m.busy = False
+            self.tally["n_projects_abandoned"] += 1
+            return False
+        init.busy = True
+        return True
+
+    def _candidates(self, project: Project, gap: np.ndarray) -> list[tuple[Actor, str, float]]:
+        """(candidate, origin, prior evidence) from the network, triadic closure, strangers,
+        brokers and the platform. Strangers are sampled per kind, never by scanning all."""
+        p, rng = self.params, self.rngs["search"]
+        init = project.initiator
+        seen = {init.unique_id}
+        out: list[tuple[Actor, str, float]] = []
+
+        def add(uid: int, origin: str, prior: float) -> None:
+            a = self._index.get(uid)
+            if a is not None and uid not in seen and not a.busy and a.kind in ACTOR_KINDS:
+                seen.add(uid)
+                out.append((a, origin, prior))
+
+        neighbours = list(self.network.partners(init.unique_id))
+        for uid in neighbours:
+            add(uid, "direct", 0.0)
+        if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
+            fof = {v for u in neighbours for v in self.network.partners(u)} - seen
+            fof_list = sorted(fof)
+            k = min(p.n_friends_of_friends, len(fof_list))
+            for i in rng.choice(len(fof_list), size=k, replace=False) if k else ():
+                add(fof_list[i], "direct", 0.0)
+        prior_stranger = self.services.stranger_prior()
+        n_screened = 0
+        for a in self._sample_strangers(gap, p.n_strangers, rng):
+            n_screened += 1
+            add(a.unique_id, "direct", prior_stranger)
+        for a, origin, prior in self.services.introductions(project, gap, rng):
+            add(a.unique_id, origin, prior)
+        self.tally["transaction_costs"] += p.search_cost * n_screened
+        self._pay(init, p.search_cost * n_screened, "transaction_costs")
+        return out
+
+    def _sample_strangers(self, gap: np.ndarray, k: int, rng: np.random.Generator) -> list[Actor]:
+        """``k`` random actors, each from a kind drawn in proportion to how well the kind's
+        profile fills the gap (an index by kind: no scan of all agents)."""
+        if k <= 0:
+            return []
+        kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd]]
+        if not kinds:
+            return []
+        fit = np.array(
+            [np.minimum(RESOURCE_PROFILE[kd], np.maximum(gap, 0)).sum() + 1e-3 for kd in kinds]
+        )
+        picks = rng.choice(len(kinds), size=k, p=fit / fit.sum())
+        pool_idx = rng.random(k)
+        out = []
+        for kind_i, u in zip(picks, pool_idx, strict=True):
+            pool = self._by_kind[kinds[kind_i]]
+            out.append(pool[int(u * len(pool))])
+        return out
+
+    def complementarity(self, cand: Actor, gap: np.ndarray, fields: np.ndarray) -> float:
+        """How much of the gap (resources and knowledge fields) a candidate would fill, in [0,1]."""
+        g = np.maximum(gap, 0.0)
+        res = np.minimum(cand.resources, g).sum() / g.sum() if g.sum() > 1e-9 else 0.0
+        know = float(cand.knowledge[fields].mean())
+        return 0.75 * res + 0.25 * know
+
+    def _rank(
+        self,
+        init: Actor,
+        candidates: list[tuple[Actor, str, float]],
+        gap: np.ndarray,
+        project: Project,
+    ) -> list[tuple[Actor, str, float]]:
+        """Order candidates by trust^β × complementarity × openness, or at random when trust
+        is switched off (DESIGN §5)."""
+        if not candidates:
+            return []
+        p = self.params
+        if not p.trust_on:
+            order = self.rngs["search"].permutation(len(candidates))
+            return [candidates[i] for i in order]
+        scores = []
+        for cand, _, prior in candidates:
+            t = self.network.trust(init.unique_id, cand.unique_id, prior)
+            scores.append(
+                t**p.beta_trust * self.complementarity(cand, gap, project.fields) * cand.openness
+            )
+        order = np.argsort(-np.asarray(scores), kind="stable")
+        return [candidates[i] for i in order if scores[i] > 0]
+
+    def _expected_success(self, project: Project, extra: np.ndarray | None = None) -> float:
+        """Success probability a member can expect before the contract (no trust synergy)."""
+        p = self.params
+        committed = np.sum(project.commitments, axis=0)
+        if extra is not None:
+            committed = committed + extra
+        kappa = risk.coverage(committed, project.required)
+        caps = [m.capability for m in project.members]
+        return risk.success_probability(
+            p.base_success * STAGE_SUCCESS[project.stage],
+            kappa,
+            self._weights(project),
+            float(np.mean(caps)),
+            0.0,
+            p.synergy,
+            self.technology,
+        )
+
+    def _accepts(
+        self,
+        cand: Actor,
+        init: Actor,
+        project: Project,
+        offer: np.ndarray,
+        prior: float,
+        *,
+        initiator: bool = False,
+    ) -> bool:
+        """A candidate's decision: trust in the initiator and expected share vs outside option."""
+        p = self.params
+        extra = None if initiator else offer
+        p_est = self._expected_success(project, extra)
+        total = sum(c.sum() for c in project.commitments) + (0 if initiator else offer.sum())
+        share = offer.sum() / total if total > 0 else 0.0
+        expected = p_est * project.value * self._conversion(project, extra_member=cand) * share
+        trust_in = 1.0 if initiator else self.network.trust(cand.unique_id, init.unique_id, prior)
+        return cand.accepts(
+            trust_in_initiator=trust_in,
+            threshold=p.trust_threshold if p.trust_on and not initiator else None,
+            expected_share=expected,
+            outlay=outlay_of(offer, p.inkind_cost),
+            outside_option=p.outside_option,
+        )
+
+    # ------------------------------------------------------------------ 4. contract
+    def write_contract(self, project: Project) -> None:
+        """Strictness = 1 − mean pairwise trust; strict contracts fix shares by commitment and
+        pay monitoring; trusted teams negotiate (seed 002)."""
+        p = self.params
+        project.strictness = trust.contract_strictness(self._pair_trusts(project))
+        if p.contract_mode == "strict":
+            project.strict = True
+        elif p.contract_mode == "negotiated":
+            project.strict = False
+        else:
+            project.strict = project.n > 1 and project.strictness > p.strict_threshold
+        if project.strict:
+            cost = p.monitoring_cost * project.strictness * project.value
+            self._charge_team(
+                project, cost, [c.sum() for c in project.commitments], "transaction_costs"
+            )
+            self.tally["transaction_costs"] += cost
+        self.tally["strictness"].append(project.strictness)
+        self.tally["strict"] += int(project.strict)
+
+    def _pair_trusts(self, project: Project) -> list[float]:
+        ids = [m.unique_id for m in project.members]
+        pri = project.priors
+        return [
+            self.network.trust(ids[a], ids[b], max(pri[a], pri[b]))
+            for a in range(len(ids))
+            for b in range(len(ids))
+            if a != b
+        ]
+
+    # ------------------------------------------------------------------ 5. pooling
+    def pool_resources(self, project: Project) -> None:
+        """Members deliver (opportunists may withhold), services add resources, members pay
+        their outlays and makers receive subsidies."""
+        p, rng = self.params, self.rngs["execution"]
+        ids = [m.unique_id for m in project.members]
+        delivered, withheld = [], []
+        for idx, (m, c) in enumerate(zip(project.members, project.commitments, strict=True)):
+            u = rng.random()
+            others = [
+                self.network.trust(m.unique_id, o, project.priors[idx])
+                for o in ids
+                if o != m.unique_id
+            ]
+            mean_t = float(np.mean(others)) if others else 1.0
+            w = p.opportunism_on and idx > 0 and m.will_withhold(mean_t, u)
+            withheld.append(w)
+            delivered.append(c * 0.5 if w else c)
+        project.delivered, project.withheld = delivered, withheld
+        self.tally["n_withholdings"] += sum(withheld)
+        project.outlays = np.array([outlay_of(d, p.inkind_cost) for d in delivered])
+        for m, cost in zip(project.members, project.outlays, strict=True):
+            self._pay(m, cost, "project_spending")
+        self.services.serve(project)
+        for m, cost in zip(project.members, project.outlays, strict=True):
+            if m.kind == "maker" and cost > 0:
+                grant = min(self.subsidy_pool, p.subsidy_rate * self._policy(m) * cost)
+                self.subsidy_pool -= grant
+                m.wealth += grant
+                self.cum["cum_policy_spending"] += grant
+
+    # ------------------------------------------------------------------ 6. execution
+    def execute(self, project: Project) -> None:
+        """Draw success from coverage, capability, trust synergy and technology (DESIGN §3.6)."""
+        p = self.params
+        total = np.sum(project.delivered, axis=0) + project.external
+        kappa = risk.coverage(total, project.required)
+        mean_trust = float(np.mean(self._pair_trusts(project))) if project.n > 1 else 0.0
+        cap = float(np.mean([m.capability for m in project.members]))
+        project.p_success = risk.success_probability(
+            p.base_success * STAGE_SUCCESS[project.stage],
+            kappa,
+            self._weights(project),
+            cap,
+            mean_trust,
+            p.synergy,
+            self.technology,
+        )
+        success, _ = risk.draw_success(
+            project.p_success, p.risk_spread * project.spread_factor, self.rngs["execution"]
+        )
+        project.success = bool(success)
+        w = self._weights(project)
+        self.tally["coverage"].append(float(np.prod(kappa**w)))
+        self.tally["equipment_coverage"].append(float(kappa[EQUIPMENT]))
+        if success:
+            conv = self._conversion(project) + project.conversion_boost
+            conv = min(1.0, conv) * (1.0 - p.imitation_rate * (1.0 - p.ip_protection))
+            project.gross_return = project.value * conv
+            self.flows["market_returns"] += project.gross_return
+            self.tally["conversion"].append(conv)
+        for m in project.members:
+            if isinstance(m, MakerTeam):
+                m.after_project(success, p.spirit_gain)
+
+    def _conversion(self, project: Project, extra_member: Actor | None = None) -> float:
+        p = self.params
+        has_ent = any(m.kind == "enterprise" for m in project.members) or (
+            extra_member is not None and extra_member.kind == "enterprise"
+        )
+        return min(1.0, p.base_conversion + (p.enterprise_conversion_boost if has_ent else 0.0))
+
+    @staticmethod
+    def _weights(project: Project) -> np.ndarray:
+        return project.required / project.required.sum()
+
+    # ------------------------------------------------------------------ 7. risk
+    def bear_risk(self, project: Project) -> None:
+        """On failure, outlays are lost; the contract moves money so each member bears its agreed
+        share; insurance and the fault-tolerance fund absorb part of makers' losses."""
+        p = self.params
+        contrib = project.contribution_values()
+        if project.strict or project.n == 1:
+            project.risk_shares = sharing.proportional_split(1.0, contrib)
+        else:  # negotiated: the less risk-averse and the larger contributors bear more
+            appetite = contrib * np.array([1.0 - m.risk_aversion for m in project.members])
+            project.risk_shares = sharing.proportional_split(1.0, appetite + 1e-12)
+        if project.success:
+            project.borne = np.zeros(project.n)
+            return
+        loss = float(project.outlays.sum())
+        borne = risk.split_loss(loss, risk_shares=project.risk_shares)
+        for m, paid, owed in zip(project.members, project.outlays, borne, strict=True):
+            m.wealth += paid - owed  # transfers within the team; they sum to zero
+        project.borne = borne.copy()
+        self.tally["losses"] += loss
+        payouts = self.services.settle_failure(project)
+        for idx, m in enumerate(project.members):
+            project.borne[idx] -= payouts[idx]
+            if m.kind == "maker" and project.borne[idx] > 0:
+                comp = min(
+                    self.fault_fund, p.fault_tolerance_share * self._policy(m) * project.borne[idx]
+                )
+                self.fault_fund -= comp
+                m.wealth += comp
+                project.borne[idx] -= comp
+                self.cum["cum_fault_compensation"] += comp
+                self.cum["cum_policy_spending"] += comp
+
+    # ------------------------------------------------------------------ 8. benefits
+    def distribute_benefits(self, project: Project) -> None:
+        """Split net returns by the configured rule (strict contracts: by commitment)."""
+        p = self.params
+        if not project.success:
+            project.shares = np.zeros(project.n)
+            return
+        net = self.services.settle_success(project, project.gross_return)
+        project.net_return = net
+        contrib = project.contribution_values()
+        rule = "proportional" if project.strict else p.sharing_rule
+        if project.n == 1:
+            shares = np.array([net])
+        elif rule == "equal":
+            shares = sharing.equal_split(net, project.n)
+        elif rule == "proportional":
+            shares = sharing.proportional_split(net, contrib)
+        elif rule in ("shapley", "risk_shapley"):
+            shares = self._shapley_shares(project, net, risk_corrected=rule == "risk_shapley")
+        else:  # nash
+            d = (1.0 + p.outside_option) * project.outlays
+            shares = (
+                sharing.nash_split(net, d) if net >= d.sum() else sharing.proportional_split(net, d)
+            )
+        project.shares = shares
+        for m, s in zip(project.members, shares, strict=True):
+            m.wealth += s
+            m.record_outcome(True, s)
+            self.cum[f"cum_returns_{m.kind}"] += s
+        self.cum["cum_returns"] += project.gross_return
+
+    def _shapley_shares(self, project: Project, net: float, *, risk_corrected: bool) -> np.ndarray:
+        """Shapley on v(S) = V × p(S), p(S) from S's own delivered resources, capability and
+        internal trust; scaled so the shares sum to the realized net return."""
+        p = self.params
+        n = project.n
+        delivered = np.array(project.delivered)
+        caps = np.array([m.capability for m in project.members])
+        ids = [m.unique_id for m in project.members]
+        tmat = np.zeros((n, n))
+        for a in range(n):
+            for b in range(n):
+                if a != b:
+                    tmat[a, b] = self.network.trust(
+                        ids[a], ids[b], max(project.priors[a], project.priors[b])
+                    )
+        base = p.base_success * STAGE_SUCCESS[project.stage]
+        w = self._weights(project)
+        cache: dict[frozenset[int], float] = {}
+
+        def v(s: frozenset[int]) -> float:
+            if not s:
+                return 0.0
+            if s not in cache:
+                idx = sorted(s)
+                kappa = risk.coverage(
+                    delivered[idx].sum(axis=0) + project.external, project.required
+                )
+                mt = (
+                    tmat[np.ix_(idx, idx)].sum() / (len(idx) * (len(idx) - 1))
+                    if len(idx) > 1
+                    else 0.0
+                )
+                cache[s] = project.value * risk.success_probability(
+                    base, kappa, w, float(caps[idx].mean()), mt, p.synergy, self.technology
+                )
+            return cache[s]
+
+        samples = None if n <= p.shapley_exact_max else p.shapley_samples
+        phi = sharing.shapley(v, n, samples=samples, rng=self.rngs["execution"])
+        grand = v(frozenset(range(n)))
+        if risk_corrected:
+            phi = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand)
+        if grand <= 0:
+            return sharing.proportional_split(net, project.contribution_values())
+        return phi * (net / grand)
+
+    # ------------------------------------------------------------------ 9. fairness and trust
+    def update_trust(self, project: Project) -> None:
+        """Perceived fairness, then evidence on every directed edge inside the team."""
+        p, rng = self.params, self.rngs["execution"]
+        n = project.n
+        contrib = project.contribution_values()
+        contrib_share = sharing.proportional_split(1.0, contrib)
+        if project.success:
+            due = project.net_return * (0.5 * contrib_share + 0.5 * project.risk_shares)
+            fair = sharing.perceived_fairness(project.shares, due)
+        else:
+            due_loss = float(project.outlays.sum()) * contrib_share
+            fair = sharing.perceived_fairness(due_loss, np.maximum(project.borne, 0.0))
+        project.fairness = fair
+        if n > 1:
+            self.tally["fairness"].extend(fair.tolist())
+        detect_p = 1.0 if project.strict else 0.5
+        detected = [w and rng.random() < detect_p for w in project.withheld]
+        project.detected = detected
+        if project.strict:
+            self._penalise_withholders(project)
+        ids = [m.unique_id for m in project.members]
+        step = self.steps
+        for a in range(n):
+            for b in range(n):
+                if a == b:
+                    continue
+                pos = (
+                    1.0
+                    if (project.success and not detected[b] and fair[a] >= p.fairness_tolerance)
+                    else 0.0
+                )
+                neg = (0.0 if project.success else p.failure_blame) + float(detected[b])
+                if fair[a] < p.fairness_tolerance:
+                    neg += 1.0 - fair[a]
+                pair = (ids[a], ids[b])
+                if not self.network.has_tie(*pair):
+                    self.tally["new_stranger_ties"] += 1
+                    origin = (
+                        project.origins[b] if project.origins[b] != "self" else project.origins[a]
+                    )
+                    if origin == "self":
+                        origin = "direct"
+                    self.tally[f"new_{origin}_ties"] += 1
+                else:
+                    origin = "direct"
+                self.network.record(
+                    *pair,
+                    positive=pos,
+                    negative=neg,
+                    step=step,
+                    origin=origin,
+                    prior_positive=max(project.priors[a], project.priors[b]),
+                )
+                if a < b:
+                    key = (min(pair), max(pair))
+                    self.tally["pairs"] += 1
+                    self.tally["repeat_pairs"] += int(key in self._pair_history)
+                    self._pair_history.add(key)
+        for b, m in enumerate(project.members):
+            if detected[b]:
+                self.services.publicise_defection(m.unique_id)
+            if not project.success:
+                m.record_outcome(False, -float(project.borne[b]))
+        self.services.record_service_ties(project)
+
+    def _penalise_withholders(self, project: Project) -> None:
+        p = self.params
+        honest = [i for i, d in enumerate(project.detected) if not d]
+        for i, d in enumerate(project.detected):
+            if d and honest:
+                fine = p.withholding_penalty * float(project.commitments[i].sum() / 2.0)
+                fine = min(fine, max(project.members[i].wealth, 0.0))
+                project.members[i].wealth -= fine
+                for j in honest:
+                    project.members[j].wealth += fine / len(honest)
+
+    def forget(self) -> None:
+        """Evidence decays at rate λ (when decay is on); stale low-trust and forgotten edges go."""
+        p = self.params
+        self.network.decay_and_prune(
+            rate=p.trust_decay if p.decay_on else 0.0,
+            step=self.steps,
+            prune_trust=p.prune_trust,
+            prune_after=p.prune_after,
+            min_evidence=p.min_evidence,
+        )
+
+    # ------------------------------------------------------------------ 10. lifecycle
+    def lifecycle(self) -> None:
+        """Upkeep, makerspace training, contests, spin-offs, exits of broke teams, entry."""
+        p = self.params
+        rng = self.rngs["lifecycle"]
+        makers = self._by_kind["maker"]
+        for m in makers:
+            self._pay(m, p.maker_upkeep, "upkeep")
+        if makers and p.training_capacity and p.training_intensity:
+            for _uni in self._by_kind["university"]:
+                k = min(p.training_capacity, len(makers))
+                for i in rng.choice(len(makers), size=k, replace=False):
+                    m = makers[i]
+                    m.train(p.training_intensity * self._policy(m))
+        if self.steps % p.award_period == 0 and p.n_awards and makers:
+            ranked = sorted(makers, key=lambda m: (-m.successes_since_award, m.unique_id))
+            for m in ranked[: p.n_awards]:
+                if m.successes_since_award == 0:
+                    break
+                prize = min(self.subsidy_pool, p.award_size)
+                self.subsidy_pool -= prize
+                m.wealth += prize
+                self.cum["cum_policy_spending"] += prize
+            for m in makers:
+                m.successes_since_award = 0
+        for m in list(makers):
+            if m.stage == "venture" and m.wealth > p.spinoff_wealth + p.initial_maker_wealth:
+                m.wealth -= p.initial_maker_wealth
+                child = self._add_actor(
+                    "maker",
+                    rng,
+                    region=m.region,
+                    wealth=p.initial_maker_wealth,
+                    maker_spirit=m.maker_spirit,
+                )
+                self.network.seed_tie(
+                    m.unique_id, child.unique_id, positive=2.0, step=self.steps, origin="spinoff"
+                )
+                self.network.seed_tie(
+                    child.unique_id, m.unique_id, positive=2.0, step=self.steps, origin="spinoff"
+                )
+                self.tally["new_spinoffs"] += 1
+                self.tally["new_makers_entered"] += 1
+        for m in list(makers):
+            if m.wealth < 0:
+                self.flows["exit_wealth"] += m.wealth
+                self._remove_actor(m)
+                self.tally["new_makers_exited"] += 1
+        spirit = float(np.mean([m.maker_spirit for m in makers])) if makers else 0.5
+        incentive = 1.0 + p.training_intensity + (p.award_size * p.n_awards > 0) * 0.5
+        for _ in range(rng.poisson(p.entry_rate * spirit * incentive)):
+            self._add_actor("maker", rng, wealth=p.initial_maker_wealth)
+            self.flows["entry_endowment"] += p.initial_maker_wealth
+            self.tally["new_makers_entered"] += 1
+
+    # ------------------------------------------------------------------ 11. measure
+    def measure(self) -> None:
+        """Compute this step's outputs into ``self.metrics`` and collect them."""
+        p = self.params
+        t, m = self.tally, self.metrics
+        g = self.graph
+        makers = self._by_kind["maker"]
+        m["n_makers_alive"] = len(makers)
+        for key in (
+            "new_makers_entered",
+            "new_makers_exited",
+            "new_spinoffs",
+            "n_projects_abandoned",
+            "n_withholdings",
+            "new_brokered_ties",
+            "new_platform_ties",
+            "new_stranger_ties",
+        ):
+            m[key] = t[key]
+        stages = defaultdict(int)
+        for mk in makers:
+            stages[mk.stage] += 1
+        for s in STAGES:
+            m[f"n_makers_stage_{s}"] = stages[s]
+        m["mean_maker_spirit"] = _mean([mk.maker_spirit for mk in makers])
+        m["mean_maker_capability"] = _mean([mk.capability for mk in makers])
+        m["mean_maker_wealth"] = _mean([mk.wealth for mk in makers])
+        started = len(self.projects)
+        succeeded = sum(pr.success for pr in self.projects)
+        m["n_projects_started"] = started
+        m["n_projects_succeeded"] = succeeded
+        m["n_projects_failed"] = started - succeeded
+        m["success_rate"] = succeeded / started if started else 0.0
+        self.cum["cum_projects_started"] += started
+        self.cum["cum_projects_succeeded"] += succeeded
+        m["mean_team_size"] = _mean([pr.n for pr in self.projects])
+        m["mean_coverage"] = _mean(t["coverage"])
+        m["mean_equipment_coverage"] = _mean(t["equipment_coverage"])
+        m["share_repeat_collaborations"] = t["repeat_pairs"] / t["pairs"] if t["pairs"] else 0.0
+        m["new_returns"] = sum(pr.gross_return for pr in self.projects)
+        m["new_losses"] = t["losses"]
+        m["transaction_costs"] = t["transaction_costs"]
+        self.cum["cum_transaction_costs"] += t["transaction_costs"]
+        m["conversion_rate"] = _mean(t["conversion"])
+        m["gini_wealth"] = metrics.gini([a.wealth for k in ACTOR_KINDS for a in self._by_kind[k]])
+        m["mean_contract_strictness"] = _mean(t["strictness"])
+        m["share_strict_contracts"] = t["strict"] / started if started else 0.0
+        m["mean_fairness"] = _mean(t["fairness"])
+        # Network: cheap metrics every step, expensive ones every `metrics_every` steps.
+        trusts = [d["trust"] for _, _, d in g.edges(data=True)]
+        m["mean_trust"] = _mean(trusts)
+        stage_counts = defaultdict(int)
+        brokered = 0
+        for _, _, d in g.edges(data=True):
+            stage_counts[d["stage"]] += 1
+            brokered += d["origin"] == "brokered"
+        for s in trust.TRUST_STAGES:
+            m[f"n_edges_stage_{s}"] = stage_counts[s]
+        m["n_brokered_ties"] = brokered
+        m["n_edges"] = g.number_of_edges()
+        m["n_nodes"] = g.number_of_nodes()
+        m["density"] = metrics.density(g)
+        m["mean_degree"] = 2.0 * g.number_of_edges() / g.number_of_nodes() if len(g) else 0.0
+        m["share_cross_kind_edges"] = metrics.share_cross_kind_edges(g)
+        if self.steps % p.metrics_every == 0 or not self._structure_cache:
+            collab = self.collaboration_graph()
+            self._structure_cache = {
+                "clustering": metrics.clustering(collab),
+                "n_components": metrics.n_components(collab),
+                "giant_component_share": metrics.giant_component_share(collab),
+                "mean_path_length": metrics.mean_path_length(
+                    collab, samples=p.path_samples, rng=self.rngs["measure"]
+                ),
+            }
+        m.update(self._structure_cache)
+        m.update(self.services.report())
+        for key in (
+            "cum_returns",
+            "cum_projects_started",
+            "cum_projects_succeeded",
+            "cum_transaction_costs",
+            "cum_policy_spending",
+            "cum_fault_compensation",
+        ):
+            m[key] = self.cum[key]
+        for k in KINDS:
+            m[f"cum_returns_{k}"] = self.cum[f"cum_returns_{k}"]
+        u1, u2 = self.subsystem_indices()
+        m["u1_maker"], m["u2_innovation"] = u1, u2
+        _, _, d = coupling.coupling_coordination(u1, u2)
+        m["coupling_coordination"] = d
+        m["coupling_grade"] = coupling.coordination_grade(d)
+        self.datacollector.collect(self)
+
+    def subsystem_indices(self) -> tuple[float, float]:
+        """U1 (maker subsystem) and U2 (S&T innovation subsystem), each in [0, 1].
+
+        U1 = mean of: makers alive relative to the initial number (capped at 1), mean maker
+        spirit, and the share of makers beyond the idea stage.
+        U2 = mean of: this step's success rate, conversion rate, and giant-component share.
+        """
+        m, p = self.metrics, self.params
+        alive = m["n_makers_alive"]
+        beyond = 1.0 - m["n_makers_stage_idea"] / alive if alive else 0.0
+        u1 = (min(1.0, alive / p.n_makers) + m["mean_maker_spirit"] + beyond) / 3.0
+        u2 = (m["success_rate"] + m["conversion_rate"] + m["giant_component_share"]) / 3.0
+        return float(np.clip(u1, 0, 1)), float(np.clip(u2, 0, 1))
+
+    # ------------------------------------------------------------------ helpers
+    def _reset_tally(self) -> None:
+        self.flows = defaultdict(float)
+        self.tally = defaultdict(int)
+        for key in ("strictness", "coverage", "equipment_coverage", "conversion", "fairness"):
+            self.tally[key] = []
+        self.tally["transaction_costs"] = 0.0
+        self.tally["losses"] = 0.0
+
+    def _policy(self, actor: Actor) -> float:
+        """Policy strength where ``actor`` is (weaker in the lagging region)."""
+        return self.params.lagging_policy_factor if actor.region == "lagging" else 1.0
+
+    def _pay(self, actor: Actor, amount: float, flow: str) -> None:
+        """Money leaving the system (spending, costs, upkeep), booked under ``flow``."""
+        if amount:
+            actor.wealth -= amount
+            self.flows[flow] += amount
+
+    def _charge_team(
+        self, project: Project, amount: float, weights: list[float], flow: str
+    ) -> None:
+        for m, part in zip(
+            project.members, sharing.proportional_split(amount, weights), strict=True
+        ):
+            self._pay(m, float(part), flow)
+
+    def _create_population(self) -> None:
+        p, rng = self.params, self.rngs["init"]
+        for kind, n in (
+            ("maker", p.n_makers),
+            ("university", p.n_universities),
+            ("enterprise", p.n_enterprises),
+        ):
+            for _ in range(n):
+                wealth = p.initial_maker_wealth if kind == "maker" else p.initial_org_wealth
+                self._add_actor(kind, rng, wealth=wealth)
+
+    def _add_actor(
+        self,
+        kind: str,
+        rng: np.random.Generator,
+        *,
+        wealth: float,
+        region: str | None = None,
+        maker_spirit: float | None = None,
+    ) -> Actor:
+        """Create an actor with resources drawn around its kind's profile."""
+        p = self.params
+        if region is None:
+            region = "lagging" if rng.random() < p.share_lagging else "leading"
+        factor = p.lagging_resource_factor if region == "lagging" else 1.0
+        unit = p.project_size / 4.0
+        resources = RESOURCE_PROFILE[kind] * unit * factor * rng.lognormal(0.0, 0.35, 4)
+        state = dict(
+            region=region,
+            resources=resources,
+            capability=float(rng.beta(2, 3) if kind == "maker" else rng.beta(4, 2)),
+            knowledge=rng.beta(1.2, 2.0, N_FIELDS),
+            wealth=wealth,
+            openness=float(rng.beta(4, 2)),
+            risk_aversion=float(rng.beta(2, 2)),
+            opportunism=float(rng.beta(1.5, 6)),
+        )
+        if kind == "maker":
+            spirit = maker_spirit if maker_spirit is not None else float(rng.beta(3, 2))
+            agent = MakerTeam(self, maker_spirit=spirit, **state)
+        else:
+            agent = ACTOR_CLASSES[kind](self, **state)
+        self._register(agent)
+        return agent
+
+    def add_service(self, service: str, *, capacity: int, wealth: float) -> ServiceInstitution:
+        """Create a service institution (used by :class:`~abm.services.ServiceDesk`)."""
+        rng = self.rngs["init"]
+        inst = ServiceInstitution(
+            self,
+            service=service,
+            capacity=capacity,
+            region="leading",
+            capability=0.8,
+            knowledge=np.zeros(N_FIELDS),
+            wealth=wealth,
+            openness=1.0,
+            risk_aversion=float(rng.beta(2, 2)),
+            opportunism=0.0,
+        )
+        self._register(inst)
+        return inst
+
+    def _register(self, agent: Actor) -> None:
+        self._by_kind[agent.kind].append(agent)
+        self._index[agent.unique_id] = agent
+        self.network.add_actor(agent.unique_id, agent.kind)
+
+    def _remove_actor(self, agent: Actor) -> None:
+        agent.alive = False
+        self._by_kind[agent.kind].remove(agent)
+        del self._index[agent.unique_id]
+        self.network.remove_actor(agent.unique_id)
+        agent.remove()
+
+
+def _mean(values: list[float]) -> float:
+    return float(np.mean(values)) if len(values) else 0.0
+
+
+def _metric_getter(name: str):
+    def get(model: InnovationModel) -> Any:
+        return model.metrics[name]
+
+    get.__name__ = name
+    return get
+
+
+__all__ = ["InnovationModel", "Project"]

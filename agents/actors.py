@@ -1,0 +1,202 @@
+"""Innovating actors: maker teams, universities and enterprises (DESIGN §2).
+
+Agents hold state and make their own decisions (how much to commit, whether to accept an offer,
+how training and outcomes change them). Anything involving several agents (partner search,
+contracts, sharing) is the model's job, done with the pure rules of :mod:`abm.rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+
+from abm.kinds import ORG_PROJECT_STAGE, STAGES
+from abm.rules.risk import RESOURCE_DIMS
+
+FUNDS = 0  # index of the funds dimension in resource vectors
+
+
+class Actor(mesa.Agent):
+    """Common state of every actor (DESIGN §2).
+
+    Attributes:
+        kind: one of :data:`abm.kinds.KINDS`.
+        region: ``"leading"`` or ``"lagging"``.
+        resources: capacity per step over (funds, equipment, talent, information).
+        capability: technical competence in [0, 1].
+        knowledge: expertise per field in [0, 1].
+        wealth: cash position (money units).
+        openness, risk_aversion, opportunism: behavioural traits in [0, 1].
+    """
+
+    kind: str = "actor"
+
+    def __init__(
+        self,
+        model: mesa.Model,
+        *,
+        region: str,
+        resources: np.ndarray,
+        capability: float,
+        knowledge: np.ndarray,
+        wealth: float,
+        openness: float,
+        risk_aversion: float,
+        opportunism: float,
+    ) -> None:
+        super().__init__(model)
+        self.region = region
+        self.resources = np.asarray(resources, dtype=float)
+        self.capability = float(capability)
+        self.knowledge = np.asarray(knowledge, dtype=float)
+        self.wealth = float(wealth)
+        self.openness = float(openness)
+        self.risk_aversion = float(risk_aversion)
+        self.opportunism = float(opportunism)
+        self.alive = True
+        self.busy = False  # already in a project this step
+        self.n_projects = 0
+        self.n_successes = 0
+        self.returns = 0.0
+
+    @property
+    def project_stage(self) -> str:
+        """Stage of the projects this actor initiates."""
+        return ORG_PROJECT_STAGE[self.kind]
+
+    def initiative(self) -> float:
+        """Propensity in [0, 1] to start a project (scaled by the opportunity rate)."""
+        return self.capability
+
+    def commitment(self, gap: np.ndarray, inkind_cost: float) -> np.ndarray:
+        """Resources offered towards ``gap``: what it has, limited to what it can pay for.
+
+        Funds cost one money unit each and other resources ``inkind_cost``; an actor never commits
+        more than its cash can cover (a broke actor commits nothing).
+        """
+        offer = np.minimum(self.resources, np.maximum(gap, 0.0))
+        cost = outlay_of(offer, inkind_cost)
+        cash = max(self.wealth, 0.0)
+        if cost > cash:
+            offer = offer * (cash / cost) if cost > 0 else offer * 0.0
+        return offer
+
+    def accepts(
+        self,
+        *,
+        trust_in_initiator: float,
+        threshold: float | None,
+        expected_share: float,
+        outlay: float,
+        outside_option: float,
+    ) -> bool:
+        """Join if trust clears the threshold (``None``: trust ignored) and the expected share
+        beats the outlay plus the outside option's return on it."""
+        if threshold is not None and trust_in_initiator < threshold:
+            return False
+        return expected_share >= (1.0 + outside_option) * outlay
+
+    def will_withhold(self, mean_trust_in_team: float, u: float) -> bool:
+        """Opportunism: withhold with probability ``opportunism × (1 − trust)`` (``u`` uniform)."""
+        return u < self.opportunism * (1.0 - mean_trust_in_team)
+
+    def record_outcome(self, success: bool, payoff: float) -> None:
+        """Book a finished project (``payoff``: money received from the split)."""
+        self.n_projects += 1
+        self.n_successes += int(success)
+        self.returns += payoff
+
+    def describe(self) -> dict[str, Any]:
+        """State for the dashboard's hover and inspector."""
+        return {
+            "id": self.unique_id,
+            "kind": self.kind,
+            "region": self.region,
+            "wealth": round(self.wealth, 3),
+            "capability": round(self.capability, 3),
+            "resources": {
+                d: round(float(v), 3) for d, v in zip(RESOURCE_DIMS, self.resources, strict=True)
+            },
+            "openness": round(self.openness, 3),
+            "risk_aversion": round(self.risk_aversion, 3),
+            "opportunism": round(self.opportunism, 3),
+            "n_projects": self.n_projects,
+            "n_successes": self.n_successes,
+            "returns": round(self.returns, 3),
+            "alive": self.alive,
+        }
+
+
+def outlay_of(commitment: np.ndarray, inkind_cost: float) -> float:
+    """Cash cost of a commitment: funds at face value, other resources at ``inkind_cost``."""
+    return float(commitment[FUNDS] + inkind_cost * (commitment.sum() - commitment[FUNDS]))
+
+
+class MakerTeam(Actor):
+    """A maker team: rich in ideas and talent, poor in funds and equipment (seed 000)."""
+
+    kind = "maker"
+
+    def __init__(
+        self, model: mesa.Model, *, maker_spirit: float, stage: str = "idea", **state: Any
+    ) -> None:
+        super().__init__(model, **state)
+        if stage not in STAGES:
+            raise ValueError(f"stage {stage!r} is not one of {STAGES}")
+        self.maker_spirit = float(maker_spirit)
+        self.stage = stage
+        self.failures = 0
+        self.successes_since_award = 0
+        self.born_step = model.steps
+
+    @property
+    def project_stage(self) -> str:
+        return self.stage
+
+    def initiative(self) -> float:
+        return self.maker_spirit
+
+    def advance_stage(self) -> None:
+        """Move one stage along idea → prototype → R&D → transfer → venture (venture stays)."""
+        self.stage = STAGES[min(STAGES.index(self.stage) + 1, len(STAGES) - 1)]
+
+    def after_project(self, success: bool, spirit_gain: float) -> None:
+        """Success advances the stage and lifts maker spirit; failure dents it by half as much."""
+        if success:
+            self.advance_stage()
+            self.successes_since_award += 1
+            self.maker_spirit = min(1.0, self.maker_spirit + spirit_gain)
+        else:
+            self.failures += 1
+            self.maker_spirit = max(0.0, self.maker_spirit - spirit_gain / 2.0)
+
+    def train(self, intensity: float) -> None:
+        """Makerspace training (seed 003): capability and maker spirit move toward 1."""
+        self.capability += intensity * (1.0 - self.capability)
+        self.maker_spirit += 0.5 * intensity * (1.0 - self.maker_spirit)
+
+    def describe(self) -> dict[str, Any]:
+        d = super().describe()
+        d.update(stage=self.stage, maker_spirit=round(self.maker_spirit, 3), failures=self.failures)
+        return d
+
+
+class University(Actor):
+    """A university: talent, equipment and knowledge; hosts a makerspace (seed 003)."""
+
+    kind = "university"
+
+
+class Enterprise(Actor):
+    """An enterprise: funds and market access; the main body of innovation (seed 004)."""
+
+    kind = "enterprise"
+
+
+ACTOR_CLASSES: dict[str, type[Actor]] = {
+    "maker": MakerTeam,
+    "university": University,
+    "enterprise": Enterprise,
+}
