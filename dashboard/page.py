@@ -260,6 +260,125 @@ def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
 
 
 @solara.component
+def Toolbar(playing: bool, speed: int, shock: float, actions: dict):
+    """Step, Run/Pause, Reset, speed, shock size and the shock button."""
+    solara.Button(
+        "Step",
+        on_click=actions["step"],
+        color="primary",
+        disabled=playing,
+        classes=["step-button"],
+    )
+    solara.Button(
+        "Pause" if playing else "Run",
+        on_click=actions["toggle_run"],
+        color="warning" if playing else "success",
+        classes=["run-button"],
+    )
+    solara.Button("Reset", on_click=actions["reset"], classes=["reset-button"])
+    with solara.Column(style={"width": "300px"}):
+        solara.SliderInt(
+            "Speed (steps/s)", value=speed, min=1, max=SPEEDS[-1], on_value=actions["speed"]
+        )
+    with solara.Column(style={"width": "280px"}):
+        solara.SliderFloat(
+            "Shock size",
+            value=shock,
+            min=0.05,
+            max=0.9,
+            step=0.05,
+            on_value=actions["shock_size"],
+        )
+    solara.Button(
+        "Trust shock",
+        on_click=actions["shock"],
+        color="error",
+        outlined=True,
+        classes=["shock-button"],
+    )
+
+
+@solara.component
+def ViewOptions(size_by: str, set_size_by, actions: dict):
+    """Node size toggle and the explicit re-layout button."""
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.ToggleButtonsSingle(value=size_by, values=["degree", "wealth"], on_value=set_size_by)
+        solara.Text("node size", classes=["param-help"])
+        solara.Button("Tidy layout", on_click=actions["tidy"], text=True, classes=["tidy-button"])
+
+
+@solara.component
+def Filters(kinds: list, min_trust: float, selected: int | None, setters: dict):
+    """Which kinds and ties are shown; an actor id to inspect."""
+    with solara.Card("Filters"):
+        solara.SelectMultiple(
+            "Kinds shown",
+            values=kinds,
+            all_values=list(KINDS),
+            on_value=setters["kinds"],
+            dense=True,
+        )
+        solara.SliderFloat(
+            "Minimum trust of ties shown",
+            value=min_trust,
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=setters["min_trust"],
+        )
+        solara.InputInt(
+            "Inspect actor id",
+            value=selected if selected is not None else 0,
+            on_value=setters["selected"],
+            dense=True,
+            classes=["inspect-input"],
+        )
+
+
+@solara.component
+def Exports(sim: Simulation, state: dict):
+    """PNG of the network view and charts, CSV of the reporters (built when clicked)."""
+
+    def snap():
+        replay = state["replay"].value
+        return sim.snapshot_at(-1 if replay is None else replay)
+
+    def network_png():
+        return figures.network_png(
+            snap(),
+            kinds=state["kinds"].value,
+            min_trust=state["min_trust"].value,
+            size_by=state["size_by"].value,
+        )
+
+    with solara.Card("Export"):
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.FileDownload(
+                network_png,
+                filename="network.png",
+                label="Network view (PNG)",
+                mime_type="image/png",
+            )
+            solara.FileDownload(
+                lambda: figures.charts_png(sim.reporters(), snap()),
+                filename="charts.png",
+                label="Charts (PNG)",
+                mime_type="image/png",
+            )
+            solara.FileDownload(
+                lambda: figures.reporters_csv(sim.reporters()),
+                filename="reporters.csv",
+                label="Reporters (CSV)",
+                mime_type="text/csv",
+            )
+        solara.Text(
+            "Each chart also has a camera button (top right) to save it as PNG. Files are "
+            "built for the step shown when you click.",
+            classes=["param-help"],
+        )
+
+
+@solara.component
 def Page():
     solara.Title("Collaborative innovation: trust networks")
     solara.Style(CSS)
@@ -449,6 +568,33 @@ def Page():
             if uid is not None:
                 selected.set(uid)
 
+    # Stable callbacks and state holders: child components whose arguments do not change are
+    # not re-rendered on each frame (reacton compares arguments), which keeps frames cheap.
+    def make_actions():
+        return {
+            "step": do_step,
+            "toggle_run": lambda: playing.set(not playing.value),
+            "reset": on_reset_click,
+            "shock": do_shock,
+            "tidy": do_tidy,
+            "speed": speed.set,
+            "shock_size": shock.set,
+            "close_inspector": lambda: selected.set(None),
+        }
+
+    actions = solara.use_memo(make_actions, [])
+    filters_setters = solara.use_memo(
+        lambda: {
+            "kinds": kinds.set,
+            "min_trust": min_trust.set,
+            "selected": lambda v: selected.set(v if v else None),
+        },
+        [],
+    )
+    export_state = solara.use_memo(
+        lambda: {"replay": replay, "kinds": kinds, "min_trust": min_trust, "size_by": size_by}, []
+    )
+
     # ------------------------------------------------------------------ layout
     # One `with` per container mirrors the page's structure.
     with solara.Row(
@@ -486,44 +632,7 @@ def Page():
             with solara.Card():
                 with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
                     solara.Text(f"Step {snap.step}", classes=["step-counter"])
-                    solara.Button(
-                        "Step",
-                        on_click=do_step,
-                        color="primary",
-                        disabled=playing.value,
-                        classes=["step-button"],
-                    )
-                    solara.Button(
-                        "Pause" if playing.value else "Run",
-                        on_click=lambda: playing.set(not playing.value),
-                        color="success" if not playing.value else "warning",
-                        classes=["run-button"],
-                    )
-                    solara.Button("Reset", on_click=on_reset_click, classes=["reset-button"])
-                    with solara.Column(style={"width": "300px"}):
-                        solara.SliderInt(
-                            "Speed (steps/s)",
-                            value=speed.value,
-                            min=1,
-                            max=SPEEDS[-1],
-                            on_value=speed.set,
-                        )
-                    with solara.Column(style={"width": "280px"}):
-                        solara.SliderFloat(
-                            "Shock size",
-                            value=shock.value,
-                            min=0.05,
-                            max=0.9,
-                            step=0.05,
-                            on_value=shock.set,
-                        )
-                    solara.Button(
-                        "Trust shock",
-                        on_click=do_shock,
-                        color="error",
-                        outlined=True,
-                        classes=["shock-button"],
-                    )
+                    Toolbar(playing.value, speed.value, shock.value, actions)
                 t = sim.timing
                 extra = t.extra
                 draw = extra.get("network_figure", 0.0) + extra.get("charts_figure", 0.0)
@@ -542,41 +651,10 @@ def Page():
             with solara.Columns([8, 4]):
                 with solara.Column(classes=["network-view"]):
                     PlotlyView(view.spec, on_click=on_click, key=net_key)
-                    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                        solara.ToggleButtonsSingle(
-                            value=size_by.value,
-                            values=["degree", "wealth"],
-                            on_value=size_by.set,
-                        )
-                        solara.Text("node size", classes=["param-help"])
-                        solara.Button(
-                            "Tidy layout", on_click=do_tidy, text=True, classes=["tidy-button"]
-                        )
+                    ViewOptions(size_by.value, size_by.set, actions)
                 with solara.Column():
-                    with solara.Card("Filters"):
-                        solara.SelectMultiple(
-                            "Kinds shown",
-                            values=kinds.value,
-                            all_values=list(KINDS),
-                            on_value=kinds.set,
-                            dense=True,
-                        )
-                        solara.SliderFloat(
-                            "Minimum trust of ties shown",
-                            value=min_trust.value,
-                            min=0.0,
-                            max=1.0,
-                            step=0.05,
-                            on_value=min_trust.set,
-                        )
-                        solara.InputInt(
-                            "Inspect actor id",
-                            value=selected.value if selected.value is not None else 0,
-                            on_value=lambda v: selected.set(v if v else None),
-                            dense=True,
-                            classes=["inspect-input"],
-                        )
-                    Inspector(sim, snap, selected.value, is_live, lambda: selected.set(None))
+                    Filters(kinds.value, min_trust.value, selected.value, filters_setters)
+                    Inspector(sim, snap, selected.value, is_live, actions["close_inspector"])
 
             with solara.Card("Replay"):
                 solara.SliderInt(
@@ -599,32 +677,4 @@ def Page():
             with solara.Column(classes=["charts-view"]):
                 PlotlyView(charts, key=charts_key)
 
-            with solara.Card("Export"):
-                with solara.Row(style={"flex-wrap": "wrap"}):
-                    solara.FileDownload(
-                        lambda: figures.network_png(
-                            snap,
-                            kinds=kinds.value,
-                            min_trust=min_trust.value,
-                            size_by=size_by.value,
-                        ),
-                        filename=f"network_step{snap.step}.png",
-                        label="Network view (PNG)",
-                        mime_type="image/png",
-                    )
-                    solara.FileDownload(
-                        lambda: figures.charts_png(sim.reporters(), snap),
-                        filename=f"charts_step{snap.step}.png",
-                        label="Charts (PNG)",
-                        mime_type="image/png",
-                    )
-                    solara.FileDownload(
-                        lambda: figures.reporters_csv(sim.reporters()),
-                        filename=f"reporters_seed{sim.seed}_step{sim.steps}.csv",
-                        label="Reporters (CSV)",
-                        mime_type="text/csv",
-                    )
-                solara.Text(
-                    "Each chart also has a camera button (top right) to save it as PNG.",
-                    classes=["param-help"],
-                )
+            Exports(sim, export_state)
