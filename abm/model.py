@@ -130,6 +130,7 @@ class InnovationModel(mesa.Model):
             cooperation_trust=p.stage_trust_cooperation,
             consolidation_projects=p.stage_projects_consolidation,
             cooperation_projects=p.stage_projects_cooperation,
+            kinds=KINDS,
         )
         self._by_kind: dict[str, list[Actor]] = {k: [] for k in KINDS}
         self._index: dict[int, Actor] = {}
@@ -175,7 +176,10 @@ class InnovationModel(mesa.Model):
 
     def collaboration_matrix(self, weight: str | None = None) -> pd.DataFrame:
         """Directed ties between kinds (7×7), optionally weighted by an edge attribute."""
-        return metrics.collaboration_matrix(self.graph, KINDS, weight=weight)
+        if weight is not None:
+            return metrics.collaboration_matrix(self.graph, KINDS, weight=weight)
+        mat = self.network.kind_matrix(KINDS)
+        return pd.DataFrame(mat, index=pd.Index(KINDS), columns=pd.Index(KINDS))
 
     def collaboration_graph(self) -> nx.Graph:
         """Undirected ties among innovating actors (makers, universities, enterprises).
@@ -185,10 +189,14 @@ class InnovationModel(mesa.Model):
         every component through their hub ties (see docs/model.md).
         """
         collab = nx.Graph()
-        innov = {a.unique_id for k in ACTOR_KINDS for a in self._by_kind[k]}
+        innov = self._innovator_ids()
         collab.add_nodes_from(innov)
-        collab.add_edges_from((u, v) for u, v in self.graph.edges() if u in innov and v in innov)
+        u, v = self.network.undirected_pairs(set(innov))
+        collab.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
         return collab
+
+    def _innovator_ids(self) -> list[int]:
+        return [a.unique_id for k in ACTOR_KINDS for a in self._by_kind[k]]
 
     def trust_shock(self, amount: float) -> None:
         """A scandal: every tie loses about ``amount`` of trust (applied now)."""
@@ -364,12 +372,16 @@ class InnovationModel(mesa.Model):
             out.append(pool[int(u * len(pool))])
         return out
 
-    def complementarity(self, cand: Actor, gap: np.ndarray, fields: np.ndarray) -> float:
-        """How much of the gap (resources and knowledge fields) a candidate would fill, in [0,1]."""
+    @staticmethod
+    def complementarity(cands: list[Actor], gap: np.ndarray, fields: np.ndarray) -> np.ndarray:
+        """How much of the gap (resources and knowledge fields) each candidate would fill, in
+        [0, 1]: 3/4 resource fit plus 1/4 mean expertise in the project's fields."""
         g = np.maximum(gap, 0.0)
-        res = np.minimum(cand.resources, g).sum() / g.sum() if g.sum() > 1e-9 else 0.0
-        know = float(cand.knowledge[fields].mean())
-        return 0.75 * res + 0.25 * know
+        total = g.sum()
+        res = np.array([c.resources for c in cands])
+        fit = np.minimum(res, g).sum(axis=1) / total if total > 1e-9 else np.zeros(len(cands))
+        know = np.array([c.knowledge[fields].mean() for c in cands])
+        return 0.75 * fit + 0.25 * know
 
     def _rank(
         self,
@@ -386,12 +398,12 @@ class InnovationModel(mesa.Model):
         if not p.trust_on:
             order = self.rngs["search"].permutation(len(candidates))
             return [candidates[i] for i in order]
-        scores = []
-        for cand, _, prior in candidates:
-            t = self.network.trust(init.unique_id, cand.unique_id, prior)
-            scores.append(
-                t**p.beta_trust * self.complementarity(cand, gap, project.fields) * cand.openness
-            )
+        cands = [c for c, _, _ in candidates]
+        trusts = np.array(
+            [self.network.trust(init.unique_id, c.unique_id, prior) for c, _, prior in candidates]
+        )
+        openness = np.array([c.openness for c in cands])
+        scores = trusts**p.beta_trust * self.complementarity(cands, gap, project.fields) * openness
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [candidates[i] for i in order if scores[i] > 0]
 
@@ -627,25 +639,38 @@ class InnovationModel(mesa.Model):
                     )
         base = p.base_success * STAGE_SUCCESS[project.stage]
         w = self._weights(project)
-        cache: dict[frozenset[int], float] = {}
 
-        def v(s: frozenset[int]) -> float:
-            if not s:
-                return 0.0
-            if s not in cache:
-                idx = sorted(s)
-                kappa = risk.coverage(
-                    delivered[idx].sum(axis=0) + project.external, project.required
-                )
-                mt = (
-                    tmat[np.ix_(idx, idx)].sum() / (len(idx) * (len(idx) - 1))
-                    if len(idx) > 1
-                    else 0.0
-                )
-                cache[s] = project.value * risk.success_probability(
-                    base, kappa, w, float(caps[idx].mean()), mt, p.synergy, self.technology
-                )
-            return cache[s]
+        def values(masks: np.ndarray) -> np.ndarray:
+            """v(S) for coalitions given as boolean rows (one column per member)."""
+            sizes = masks.sum(axis=1)
+            kappa = np.minimum(
+                (masks @ delivered + project.external) / project.required[None, :], 1.0
+            )
+            inner = ((masks @ tmat) * masks).sum(axis=1)
+            mt = np.where(sizes > 1, inner / np.maximum(sizes * (sizes - 1), 1), 0.0)
+            return project.value * risk.success_probabilities(
+                base, kappa, w, masks @ caps / sizes, mt, p.synergy, self.technology
+            )
+
+        if n <= p.shapley_exact_max:  # every coalition at once, then exact enumeration
+            codes = np.arange(1, 2**n)
+            masks = ((codes[:, None] >> np.arange(n)) & 1).astype(float)
+            table = dict(zip(codes.tolist(), values(masks).tolist(), strict=True))
+
+            def v(s: frozenset[int]) -> float:
+                return table[sum(1 << i for i in s)] if s else 0.0
+
+        else:  # sampled Shapley: coalitions evaluated on demand
+            cache: dict[frozenset[int], float] = {}
+
+            def v(s: frozenset[int]) -> float:
+                if not s:
+                    return 0.0
+                if s not in cache:
+                    row = np.zeros((1, n))
+                    row[0, sorted(s)] = 1.0
+                    cache[s] = float(values(row)[0])
+                return cache[s]
 
         samples = None if n <= p.shapley_exact_max else p.shapley_samples
         phi = sharing.shapley(v, n, samples=samples, rng=self.rngs["execution"])
@@ -804,7 +829,6 @@ class InnovationModel(mesa.Model):
         """Compute this step's outputs into ``self.metrics`` and collect them."""
         p = self.params
         t, m = self.tally, self.metrics
-        g = self.graph
         makers = self._by_kind["maker"]
         m["n_makers_alive"] = len(makers)
         for key in (
@@ -847,32 +871,14 @@ class InnovationModel(mesa.Model):
         m["mean_contract_strictness"] = _mean(t["strictness"])
         m["share_strict_contracts"] = t["strict"] / started if started else 0.0
         m["mean_fairness"] = _mean(t["fairness"])
-        # Network: cheap metrics every step, expensive ones every `metrics_every` steps.
-        trusts = [d["trust"] for _, _, d in g.edges(data=True)]
-        m["mean_trust"] = _mean(trusts)
-        stage_counts = defaultdict(int)
-        brokered = 0
-        for _, _, d in g.edges(data=True):
-            stage_counts[d["stage"]] += 1
-            brokered += d["origin"] == "brokered"
-        for s in trust.TRUST_STAGES:
-            m[f"n_edges_stage_{s}"] = stage_counts[s]
-        m["n_brokered_ties"] = brokered
-        m["n_edges"] = g.number_of_edges()
-        m["n_nodes"] = g.number_of_nodes()
-        m["density"] = metrics.density(g)
-        m["mean_degree"] = 2.0 * g.number_of_edges() / g.number_of_nodes() if len(g) else 0.0
-        m["share_cross_kind_edges"] = metrics.share_cross_kind_edges(g)
+        # Network: cheap statistics every step, structure every `metrics_every` steps.
+        m.update(self.network.stats())
         if self.steps % p.metrics_every == 0 or not self._structure_cache:
-            collab = self.collaboration_graph()
-            self._structure_cache = {
-                "clustering": metrics.clustering(collab),
-                "n_components": metrics.n_components(collab),
-                "giant_component_share": metrics.giant_component_share(collab),
-                "mean_path_length": metrics.mean_path_length(
-                    collab, samples=p.path_samples, rng=self.rngs["measure"]
-                ),
-            }
+            innov = self._innovator_ids()
+            u, v = self.network.undirected_pairs(set(innov))
+            self._structure_cache = metrics.structure_from_edges(
+                innov, u, v, path_samples=p.path_samples, rng=self.rngs["measure"]
+            )
         m.update(self._structure_cache)
         m.update(self.services.report())
         for key in (

@@ -1,10 +1,16 @@
-"""The trust network: a directed graph of beta-reputation evidence (DESIGN §2, §3.9).
+"""The trust network: directed ties with beta-reputation evidence (DESIGN §2, §3.9, seed 002).
 
 Edge ``i → j`` holds what ``i`` has seen of ``j``: positive evidence ``r``, negative
-evidence ``s``, ``trust = (r+1)/(r+s+2)``, the number of joint projects, the last interaction
-step, the trust stage and how the tie began (``direct``, ``brokered`` or ``platform``). No Mesa
-here: the graph is keyed by the agents' ``unique_id`` and the model keeps it in step with the
-agents.
+evidence ``s``, ``trust = (r+1)/(r+s+2)``, the number of joint projects, the first and last
+interaction steps, the trust stage and how the tie began (``direct``, ``brokered``,
+``platform``, ``spinoff``). No Mesa here: ties are keyed by the agents' ``unique_id`` and the
+model keeps them in step with the agents.
+
+Storage is columnar (one numpy array per edge attribute, a slot per edge, freed slots reused)
+so that forgetting, pruning and the per-step network statistics are vectorised: a Python loop
+over every edge every step was the model's main cost (see docs/performance.md). Adjacency dicts
+give O(1) lookups for partner search. :attr:`TrustNetwork.graph` materialises the same ties as
+a ``networkx.DiGraph`` (cached until the next change) for analysis and the dashboard.
 """
 
 from __future__ import annotations
@@ -12,14 +18,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import networkx as nx
+import numpy as np
 
-from abm.rules.trust import beta_trust, trust_stage
+from abm.rules.trust import TRUST_STAGES, trust_stage_codes
 
 ORIGINS: tuple[str, ...] = ("direct", "brokered", "platform", "spinoff")
+_ORIGIN_CODE = {o: i for i, o in enumerate(ORIGINS)}
 
 
 class TrustNetwork:
-    """Owns the ``networkx.DiGraph`` and every change to its trust evidence."""
+    """Owns every tie of the trust network and every change to its evidence."""
 
     def __init__(
         self,
@@ -28,43 +36,141 @@ class TrustNetwork:
         cooperation_trust: float,
         consolidation_projects: int,
         cooperation_projects: int,
+        kinds: tuple[str, ...] = (),
+        capacity: int = 1024,
     ) -> None:
-        self.graph = nx.DiGraph()
         self._stage_kw = dict(
             consolidation_trust=consolidation_trust,
             cooperation_trust=cooperation_trust,
             consolidation_projects=consolidation_projects,
             cooperation_projects=cooperation_projects,
         )
+        self.kinds = tuple(kinds)
+        self._kind_code: dict[str, int] = {k: i for i, k in enumerate(self.kinds)}
+        self.node_kind: dict[int, str] = {}
+        self._out: dict[int, dict[int, int]] = {}  # i -> {j: slot}
+        self._in: dict[int, dict[int, int]] = {}  # j -> {i: slot}
+        self._free: list[int] = []
+        self._alloc(capacity)
+        self._version = 0
+        self._graph_cache: tuple[int, nx.DiGraph] | None = None
         #: Public negative evidence about an actor (supermarket platform reputation).
         self.public_negative: dict[int, float] = {}
 
+    def _alloc(self, capacity: int) -> None:
+        old = getattr(self, "alive", None)
+        n_old = 0 if old is None else len(old)
+        specs = {
+            "src": np.int64,
+            "dst": np.int64,
+            "src_kind": np.int8,
+            "dst_kind": np.int8,
+            "r": float,
+            "s": float,
+            "trust_arr": float,
+            "n_projects": np.int32,
+            "first_step": np.int32,
+            "last_step": np.int32,
+            "origin": np.int8,
+            "stage": np.int8,
+            "alive": bool,
+        }
+        for name, dtype in specs.items():
+            arr = np.zeros(capacity, dtype=dtype)
+            if old is not None:
+                arr[:n_old] = getattr(self, name)
+            setattr(self, name, arr)
+        self._free.extend(range(capacity - 1, n_old - 1, -1))
+
     # --- nodes ------------------------------------------------------------------------------
     def add_actor(self, uid: int, kind: str) -> None:
-        self.graph.add_node(uid, kind=kind)
+        """Add an actor without ties."""
+        if kind not in self._kind_code:
+            self._kind_code[kind] = len(self.kinds)
+            self.kinds = (*self.kinds, kind)
+        self.node_kind[uid] = kind
+        self._out[uid] = {}
+        self._in[uid] = {}
+        self._version += 1
 
     def remove_actor(self, uid: int) -> None:
-        if uid in self.graph:
-            self.graph.remove_node(uid)
+        """Remove an actor and every tie to or from it."""
+        if uid not in self.node_kind:
+            return
+        slots = list(self._out[uid].values()) + list(self._in[uid].values())
+        self._drop(np.array(slots, dtype=np.int64))
+        del self._out[uid], self._in[uid], self.node_kind[uid]
         self.public_negative.pop(uid, None)
+        self._version += 1
+
+    def __contains__(self, uid: int) -> bool:
+        return uid in self.node_kind
+
+    @property
+    def n_nodes(self) -> int:
+        return len(self.node_kind)
+
+    @property
+    def n_edges(self) -> int:
+        return len(self.alive) - len(self._free)
 
     # --- reading ----------------------------------------------------------------------------
     def trust(self, i: int, j: int, prior_positive: float = 0.0) -> float:
         """``i``'s trust in ``j``; with no edge, the beta prior plus ``prior_positive`` evidence
         (brokered or platform introductions) and any public negative evidence about ``j``."""
-        data = self.graph.get_edge_data(i, j)
-        if data is not None:
-            return data["trust"]
-        return beta_trust(prior_positive, self.public_negative.get(j, 0.0))
+        slot = self._out[i].get(j) if i in self._out else None
+        if slot is not None:
+            return float(self.trust_arr[slot])
+        return (prior_positive + 1.0) / (prior_positive + self.public_negative.get(j, 0.0) + 2.0)
 
     def partners(self, i: int) -> Iterable[int]:
-        """Actors ``i`` has a tie to (its successors)."""
-        return self.graph.successors(i)
+        """Actors ``i`` has a tie to (its successors), in order of tie creation."""
+        return self._out.get(i, {}).keys()
 
     def has_tie(self, i: int, j: int) -> bool:
-        return self.graph.has_edge(i, j)
+        return j in self._out.get(i, ())
+
+    def edge(self, i: int, j: int) -> dict[str, object] | None:
+        """Attributes of edge ``i → j`` as a dict (``None`` if there is no such edge)."""
+        slot = self._out.get(i, {}).get(j)
+        return None if slot is None else self._edge_dict(slot)
+
+    def _edge_dict(self, slot: int) -> dict[str, object]:
+        return {
+            "r": float(self.r[slot]),
+            "s": float(self.s[slot]),
+            "trust": float(self.trust_arr[slot]),
+            "n_projects": int(self.n_projects[slot]),
+            "first_step": int(self.first_step[slot]),
+            "last_step": int(self.last_step[slot]),
+            "stage": TRUST_STAGES[self.stage[slot]],
+            "origin": ORIGINS[self.origin[slot]],
+        }
+
+    def live_slots(self) -> np.ndarray:
+        """Slots of the live edges (indices into the attribute arrays)."""
+        return np.flatnonzero(self.alive)
 
     # --- writing ----------------------------------------------------------------------------
+    def _new_edge(
+        self, i: int, j: int, *, r: float, s: float, step: int, origin: str, n_projects: int = 0
+    ) -> int:
+        if not self._free:
+            self._alloc(2 * len(self.alive))
+        slot = self._free.pop()
+        self.src[slot], self.dst[slot] = i, j
+        self.src_kind[slot] = self._kind_code[self.node_kind[i]]
+        self.dst_kind[slot] = self._kind_code[self.node_kind[j]]
+        self.r[slot], self.s[slot] = r, s
+        self.n_projects[slot] = n_projects
+        self.first_step[slot] = self.last_step[slot] = step
+        self.origin[slot] = _ORIGIN_CODE[origin]
+        self.alive[slot] = True
+        self._out[i][j] = slot
+        self._in[j][i] = slot
+        self._refresh(slot)
+        return slot
+
     def record(
         self,
         i: int,
@@ -77,78 +183,178 @@ class TrustNetwork:
         prior_positive: float = 0.0,
     ) -> None:
         """Add one joint project's evidence to edge ``i → j`` (creating it if new)."""
-        g = self.graph
-        data = g.get_edge_data(i, j)
-        if data is None:
-            g.add_edge(
-                i,
-                j,
-                r=prior_positive,
-                s=self.public_negative.get(j, 0.0),
-                n_projects=0,
-                origin=origin,
-                first_step=step,
+        slot = self._out[i].get(j)
+        if slot is None:
+            slot = self._new_edge(
+                i, j, r=prior_positive, s=self.public_negative.get(j, 0.0), step=step, origin=origin
             )
-            data = g[i][j]
-        data["r"] += positive
-        data["s"] += negative
-        data["n_projects"] += 1
-        data["last_step"] = step
-        self._refresh(data)
+        self.r[slot] += positive
+        self.s[slot] += negative
+        self.n_projects[slot] += 1
+        self.last_step[slot] = step
+        self._refresh(slot)
+        self._version += 1
 
     def add_negative_to_all(self, j: int, amount: float) -> None:
         """Public defection (platform reputation): everyone's view of ``j`` gets worse."""
         self.public_negative[j] = self.public_negative.get(j, 0.0) + amount
-        for i in list(self.graph.predecessors(j)):
-            data = self.graph[i][j]
-            data["s"] += amount
-            self._refresh(data)
+        slots = np.fromiter(self._in.get(j, {}).values(), dtype=np.int64)
+        if len(slots):
+            self.s[slots] += amount
+            self._refresh(slots)
+            self._version += 1
 
     def seed_tie(self, i: int, j: int, *, positive: float, step: int, origin: str) -> None:
         """A tie that starts with prior evidence but no joint project (e.g. a spin-off's parent)."""
-        if not self.graph.has_edge(i, j):
-            self.graph.add_edge(
-                i,
-                j,
-                r=positive,
-                s=0.0,
-                n_projects=0,
-                origin=origin,
-                first_step=step,
-                last_step=step,
-            )
-            self._refresh(self.graph[i][j])
+        if j not in self._out[i]:
+            self._new_edge(i, j, r=positive, s=0.0, step=step, origin=origin)
+            self._version += 1
 
     def shock(self, amount: float) -> None:
         """A scandal: every edge's trust drops by about ``amount`` (as added negative evidence)."""
         if not 0.0 <= amount <= 1.0:
             raise ValueError(f"trust shock amount must be in [0, 1], got {amount!r}")
-        for _, _, data in self.graph.edges(data=True):
-            target = max(data["trust"] - amount, 0.01)
-            # Solve (r+1)/(r+s'+2) = target for the negative evidence s'.
-            data["s"] = max(data["s"], (data["r"] + 1.0) / target - data["r"] - 2.0)
-            self._refresh(data)
+        idx = self.live_slots()
+        target = np.maximum(self.trust_arr[idx] - amount, 0.01)
+        # Solve (r+1)/(r+s'+2) = target for the negative evidence s'.
+        r = self.r[idx]
+        self.s[idx] = np.maximum(self.s[idx], (r + 1.0) / target - r - 2.0)
+        self._refresh(idx)
+        self._version += 1
 
     def decay_and_prune(
         self, *, rate: float, step: int, prune_trust: float, prune_after: int, min_evidence: float
     ) -> int:
         """Forget evidence at ``rate`` and drop forgotten or stale low-trust edges.
 
-        Returns the number of edges removed. One pass over the edges per step.
+        Returns the number of edges removed.
         """
-        keep = 1.0 - rate
-        doomed = []
-        for i, j, data in self.graph.edges(data=True):
-            if rate > 0.0:
-                data["r"] *= keep
-                data["s"] *= keep
-                self._refresh(data)
-            stale = step - data["last_step"] > prune_after
-            if data["r"] + data["s"] < min_evidence or (stale and data["trust"] < prune_trust):
-                doomed.append((i, j))
-        self.graph.remove_edges_from(doomed)
+        idx = self.live_slots()
+        if rate > 0.0 and len(idx):
+            keep = 1.0 - rate
+            self.r[idx] *= keep
+            self.s[idx] *= keep
+            self._refresh(idx)
+        stale = (step - self.last_step[idx]) > prune_after
+        doomed = idx[
+            (self.r[idx] + self.s[idx] < min_evidence)
+            | (stale & (self.trust_arr[idx] < prune_trust))
+        ]
+        self._drop(doomed)
+        self._version += 1
         return len(doomed)
 
-    def _refresh(self, data: dict) -> None:
-        data["trust"] = beta_trust(data["r"], data["s"])
-        data["stage"] = trust_stage(data["trust"], data["n_projects"], **self._stage_kw)
+    def _drop(self, slots: np.ndarray) -> None:
+        for slot in slots.tolist():
+            if not self.alive[slot]:
+                continue  # a reciprocal pair listed twice by remove_actor
+            i, j = int(self.src[slot]), int(self.dst[slot])
+            del self._out[i][j], self._in[j][i]
+            self.alive[slot] = False
+            self._free.append(slot)
+
+    def _refresh(self, slots: int | np.ndarray) -> None:
+        if isinstance(slots, int):  # one edge: plain arithmetic, no array round trip
+            r, s = float(self.r[slots]), float(self.s[slots])
+            t = (r + 1.0) / (r + s + 2.0)
+            n, kw = int(self.n_projects[slots]), self._stage_kw
+            self.trust_arr[slots] = t
+            self.stage[slots] = (
+                2
+                if t >= kw["cooperation_trust"] and n >= kw["cooperation_projects"]
+                else 1
+                if t >= kw["consolidation_trust"] and n >= kw["consolidation_projects"]
+                else 0
+            )
+            return
+        r, s = self.r[slots], self.s[slots]
+        self.trust_arr[slots] = (r + 1.0) / (r + s + 2.0)
+        self.stage[slots] = trust_stage_codes(
+            self.trust_arr[slots], self.n_projects[slots], **self._stage_kw
+        )
+
+    # --- views ------------------------------------------------------------------------------
+    def stats(self) -> dict[str, float]:
+        """Cheap whole-network statistics (vectorised, every step)."""
+        idx = self.live_slots()
+        m, n = len(idx), self.n_nodes
+        stage_counts = np.bincount(self.stage[idx], minlength=len(TRUST_STAGES))
+        out = {
+            "n_edges": m,
+            "n_nodes": n,
+            "mean_trust": float(self.trust_arr[idx].mean()) if m else 0.0,
+            "density": m / (n * (n - 1)) if n > 1 else 0.0,
+            "mean_degree": 2.0 * m / n if n else 0.0,
+            "share_cross_kind_edges": (
+                float(np.mean(self.src_kind[idx] != self.dst_kind[idx])) if m else 0.0
+            ),
+            "n_brokered_ties": int(np.sum(self.origin[idx] == _ORIGIN_CODE["brokered"])),
+        }
+        for name, c in zip(TRUST_STAGES, stage_counts, strict=True):
+            out[f"n_edges_stage_{name}"] = int(c)
+        return out
+
+    def kind_matrix(self, kinds: tuple[str, ...]) -> np.ndarray:
+        """Directed edge counts between kinds (rows: source kind), in the order of ``kinds``."""
+        idx = self.live_slots()
+        k = len(self.kinds)
+        counts = np.bincount(
+            self.src_kind[idx].astype(np.int64) * k + self.dst_kind[idx], minlength=k * k
+        ).reshape(k, k)
+        order = [self._kind_code.get(kd, -1) for kd in kinds]
+        out = np.zeros((len(kinds), len(kinds)), dtype=int)
+        for a, ka in enumerate(order):
+            for b, kb in enumerate(order):
+                if ka >= 0 and kb >= 0:
+                    out[a, b] = counts[ka, kb]
+        return out
+
+    def undirected_pairs(self, among: set[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Endpoints ``(u, v)`` of the live ties, both directions kept (possibly duplicated);
+        restricted to actors in ``among`` when given."""
+        idx = self.live_slots()
+        u, v = self.src[idx], self.dst[idx]
+        if among is not None:
+            members = np.fromiter(among, dtype=np.int64, count=len(among))
+            keep = np.isin(u, members) & np.isin(v, members)
+            u, v = u[keep], v[keep]
+        return u, v
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The ties as a ``networkx.DiGraph`` (nodes carry ``kind``; edges every attribute).
+
+        Rebuilt only after a change; treat it as read-only (changes go through this class).
+        """
+        if self._graph_cache is not None and self._graph_cache[0] == self._version:
+            return self._graph_cache[1]
+        g = nx.DiGraph()
+        g.add_nodes_from((uid, {"kind": kind}) for uid, kind in self.node_kind.items())
+        idx = self.live_slots()
+        cols = {
+            "r": self.r[idx].tolist(),
+            "s": self.s[idx].tolist(),
+            "trust": self.trust_arr[idx].tolist(),
+            "n_projects": self.n_projects[idx].tolist(),
+            "first_step": self.first_step[idx].tolist(),
+            "last_step": self.last_step[idx].tolist(),
+        }
+        stages = [TRUST_STAGES[c] for c in self.stage[idx].tolist()]
+        origins = [ORIGINS[c] for c in self.origin[idx].tolist()]
+        names = list(cols)
+        g.add_edges_from(
+            (
+                u,
+                v,
+                {
+                    **{name: cols[name][e] for name in names},
+                    "stage": stages[e],
+                    "origin": origins[e],
+                },
+            )
+            for e, (u, v) in enumerate(
+                zip(self.src[idx].tolist(), self.dst[idx].tolist(), strict=True)
+            )
+        )
+        self._graph_cache = (self._version, g)
+        return g

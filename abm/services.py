@@ -104,8 +104,9 @@ class ServiceDesk:
             broker = self._engage(project, "transfer")
             if broker is not None:
                 pool = m._sample_strangers(gap, 3 * p.broker_introductions, rng)
-                pool.sort(key=lambda a: -m.complementarity(a, gap, project.fields))
-                for a in pool[: p.broker_introductions]:
+                fit = m.complementarity(pool, gap, project.fields) if pool else []
+                order = np.argsort(-np.asarray(fit), kind="stable")
+                for a in [pool[i] for i in order[: p.broker_introductions]]:
                     out.append((a, "brokered", p.broker_prior))
         return out
 

@@ -56,19 +56,26 @@ def _vector(
     allow_empty: bool = False,
 ) -> np.ndarray:
     """Return ``x`` as a finite 1-D float array with entries in ``[lo, hi]``, else ValueError."""
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a sequence of real numbers, got {x!r}") from exc
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        arr = x  # the model's hot path: skip the conversion
+    else:
+        try:
+            arr = np.asarray(x, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be a sequence of real numbers, got {x!r}") from exc
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    if arr.size == 0 and not allow_empty:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(arr)):
+    if arr.size == 0:
+        if not allow_empty:
+            raise ValueError(f"{name} must not be empty")
+        return arr
+    # min/max propagate NaN, so two reductions check finiteness and both bounds at once.
+    mn, mx = float(arr.min()), float(arr.max())
+    if not (math.isfinite(mn) and math.isfinite(mx)):
         raise ValueError(f"{name} must be finite, got {arr.tolist()}")
-    if lo is not None and np.any(arr < lo):
+    if lo is not None and mn < lo:
         raise ValueError(f"{name} must be >= {lo} in every entry, got {arr.tolist()}")
-    if hi is not None and np.any(arr > hi):
+    if hi is not None and mx > hi:
         raise ValueError(f"{name} must be <= {hi} in every entry, got {arr.tolist()}")
     return arr
 

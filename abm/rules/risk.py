@@ -14,7 +14,14 @@ import numpy as np
 from abm.rules import _same_length, _scalar, _shares, _vector
 from abm.rules.sharing import proportional_split
 
-__all__ = ["RESOURCE_DIMS", "coverage", "draw_success", "split_loss", "success_probability"]
+__all__ = [
+    "RESOURCE_DIMS",
+    "coverage",
+    "draw_success",
+    "split_loss",
+    "success_probabilities",
+    "success_probability",
+]
 
 RESOURCE_DIMS = ("funds", "equipment", "talent", "information")
 """Resource dimensions of every actor and project (seed 002's funds, instruments, personnel,
@@ -86,6 +93,50 @@ def success_probability(
         * technology
     )
     return min(1.0, max(0.0, p))
+
+
+def success_probabilities(
+    base: float,
+    kappa: Any,
+    weights: Any,
+    mean_capability: Any,
+    mean_trust: Any,
+    synergy: float,
+    technology: float,
+) -> np.ndarray:
+    """:func:`success_probability` for many teams at once (e.g. every coalition of a project).
+
+    Args:
+        base: Base success probability of the project's stage, in [0, 1].
+        kappa: Coverage, one row per team (m × d), in [0, 1].
+        weights: Importance exponent per dimension (d), >= 0.
+        mean_capability: Mean capability per team (m), in [0, 1].
+        mean_trust: Mean pairwise trust per team (m), in [0, 1].
+        synergy: How much trust helps execution, >= 0.
+        technology: Technology-opportunity multiplier, >= 0.
+
+    Returns:
+        Success probability per team (m), in [0, 1].
+    """
+    base = _scalar(base, "base", lo=0.0, hi=1.0)
+    k = np.asarray(kappa, dtype=float)
+    if k.ndim != 2:
+        raise ValueError(f"kappa must be two-dimensional (teams × dimensions), got {k.shape}")
+    _vector(k.ravel(), "kappa", lo=0.0, hi=1.0, allow_empty=True)
+    w = _vector(weights, "weights", lo=0.0)
+    if k.shape[1] != w.size:
+        raise ValueError(f"kappa has {k.shape[1]} dimensions but weights has {w.size}")
+    cap = _vector(mean_capability, "mean_capability", lo=0.0, hi=1.0, allow_empty=True)
+    trust = _vector(mean_trust, "mean_trust", lo=0.0, hi=1.0, allow_empty=True)
+    if not cap.size == trust.size == k.shape[0]:
+        raise ValueError(
+            f"kappa, mean_capability and mean_trust need one entry per team, got "
+            f"{k.shape[0]}, {cap.size} and {trust.size}"
+        )
+    synergy = _scalar(synergy, "synergy", lo=0.0)
+    technology = _scalar(technology, "technology", lo=0.0)
+    p = base * np.prod(k**w, axis=1) * (0.5 + 0.5 * cap) * (1.0 + synergy * trust) * technology
+    return np.clip(p, 0.0, 1.0)
 
 
 def draw_success(p: float, spread: float, rng: np.random.Generator) -> tuple[bool, float]:

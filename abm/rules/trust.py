@@ -23,6 +23,7 @@ __all__ = [
     "contract_strictness",
     "decay_evidence",
     "trust_stage",
+    "trust_stage_codes",
     "update_evidence",
 ]
 
@@ -185,6 +186,29 @@ def trust_stage(
     if trust >= lo_t and n_projects >= lo_p:
         return TRUST_STAGES[1]
     return TRUST_STAGES[0]
+
+
+def trust_stage_codes(
+    trust: np.ndarray,
+    n_projects: np.ndarray,
+    *,
+    consolidation_trust: float,
+    cooperation_trust: float,
+    consolidation_projects: int,
+    cooperation_projects: int,
+) -> np.ndarray:
+    """Vectorised :func:`trust_stage`: the index into ``TRUST_STAGES`` for every edge.
+
+    Same thresholds and ordering checks as the scalar classifier; used on whole edge arrays.
+    """
+    trust = np.asarray(trust, dtype=float)
+    n_projects = np.asarray(n_projects, dtype=float)
+    if cooperation_trust < consolidation_trust or cooperation_projects < consolidation_projects:
+        raise ValueError("stage thresholds must be ordered: cooperation >= consolidation")
+    codes = np.zeros(np.broadcast(trust, n_projects).shape, dtype=np.int8)
+    codes[(trust >= consolidation_trust) & (n_projects >= consolidation_projects)] = 1
+    codes[(trust >= cooperation_trust) & (n_projects >= cooperation_projects)] = 2
+    return codes
 
 
 def contract_strictness(trusts: Any) -> float:
