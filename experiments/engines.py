@@ -1,0 +1,222 @@
+"""Engines that execute runs: in this process, in local processes, or on a Dask cluster.
+
+An engine has ``map_unordered(tasks)`` — a generator of :class:`~experiments.runner.RunResult`
+in completion order — and ``describe()`` for the manifest. Closing the generator (the driver
+does so on Ctrl-C) cancels what has not finished and stops the workers. No engine writes files;
+the driver does.
+
+Local processes use :class:`concurrent.futures.ProcessPoolExecutor` with the ``forkserver``
+start method: workers never inherit the driver's threads (tqdm's monitor, Dask's event loop)
+the way ``fork`` would, and the fork server preloads the model once so each worker starts fast.
+Workers ignore SIGINT so Ctrl-C reaches only the driver, which then stops them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import os
+import signal
+import uuid
+from collections.abc import Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from experiments.runner import RunResult, RunTask, execute, failure
+
+#: Modules the fork server imports once, so workers fork with Mesa and the model loaded.
+PRELOAD: tuple[str, ...] = ("experiments.runner", "abm.model")
+
+
+def default_workers() -> int:
+    """Cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+class SerialEngine:
+    """Runs one task after another in this process (``--workers 1``)."""
+
+    name = "serial"
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": self.name, "workers": 1}
+
+    def map_unordered(self, tasks: Sequence[RunTask]) -> Iterator[RunResult]:
+        for task in tasks:
+            yield execute(task)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ProcessEngine:
+    """Local worker processes (``concurrent.futures``), at most ``2 × workers`` tasks queued.
+
+    If a worker dies (killed, out of memory), the runs in flight are recorded as failed, a new
+    pool is started, and the sweep goes on; ``--resume`` reruns the failed ones.
+    """
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None, start_method: str = "forkserver") -> None:
+        self.workers = workers or default_workers()
+        self.start_method = start_method
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": self.name, "workers": self.workers, "start_method": self.start_method}
+
+    def _pool(self) -> cf.ProcessPoolExecutor:
+        ctx = multiprocessing.get_context(self.start_method)
+        if self.start_method == "forkserver":
+            ctx.set_forkserver_preload(list(PRELOAD))
+        return cf.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=_ignore_sigint
+        )
+
+    def map_unordered(self, tasks: Sequence[RunTask]) -> Iterator[RunResult]:
+        queue = list(reversed(tasks))
+        in_flight: dict[cf.Future, RunTask] = {}
+        pool = self._pool()
+        limit = 2 * self.workers
+        try:
+            while queue or in_flight:
+                broken = False
+                while queue and len(in_flight) < limit and not broken:
+                    task = queue.pop()
+                    try:
+                        in_flight[pool.submit(execute, task)] = task
+                    except BrokenProcessPool:
+                        queue.append(task)
+                        broken = True
+                done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+                for fut in done:
+                    task = in_flight.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        yield failure(task, "worker process died before finishing this run")
+                    except Exception as e:  # e.g. a result that could not be pickled
+                        yield failure(task, f"{type(e).__name__}: {e}")
+                if broken:
+                    for task in list(in_flight.values()):
+                        yield failure(task, "worker process died before finishing this run")
+                    in_flight.clear()
+                    _stop(pool)
+                    pool = self._pool()
+        finally:
+            _stop(pool)
+
+
+def _stop(pool: cf.ProcessPoolExecutor) -> None:
+    """Cancel queued work and terminate the workers without waiting for running tasks."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        if p.is_alive():
+            p.terminate()
+    for p in processes:
+        p.join(timeout=5)
+
+
+class DaskEngine:
+    """Runs on Dask distributed: a new ``LocalCluster`` or an existing scheduler's cluster.
+
+    Args:
+        scheduler: address of a running scheduler (``tcp://host:8786``); ``None`` starts a
+            ``LocalCluster`` with ``workers`` single-threaded worker processes.
+        workers: workers of the local cluster (default: all cores).
+        client: an existing ``distributed.Client`` to use as is (tests, notebooks).
+    """
+
+    name = "dask"
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        *,
+        client: Any = None,
+        dashboard_address: str | None = ":0",
+    ) -> None:
+        self.scheduler = scheduler
+        self.workers = workers or default_workers()
+        self.client = client
+        self.dashboard_address = dashboard_address
+
+    def describe(self) -> dict[str, Any]:
+        if self.client is not None:
+            return {"engine": self.name, "scheduler": str(self.client.scheduler.address)}
+        if self.scheduler:
+            return {"engine": self.name, "scheduler": self.scheduler}
+        return {"engine": self.name, "local_cluster_workers": self.workers}
+
+    def _connect(self) -> tuple[Any, Any, bool]:
+        from dask.distributed import Client, LocalCluster
+
+        if self.client is not None:
+            return self.client, None, False
+        if self.scheduler:
+            try:
+                return Client(self.scheduler, timeout="30s"), None, True
+            except (OSError, TimeoutError) as e:
+                raise ConnectionError(
+                    f"cannot reach the Dask scheduler at {self.scheduler!r} ({e})"
+                ) from None
+        cluster = LocalCluster(
+            n_workers=self.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=self.dashboard_address,
+        )
+        return Client(cluster), cluster, True
+
+    def map_unordered(self, tasks: Sequence[RunTask]) -> Iterator[RunResult]:
+        from dask.distributed import as_completed
+
+        if not tasks:
+            return
+        client, cluster, owned = self._connect()
+        futures = []
+        try:
+            by_key = {}
+            token = uuid.uuid4().hex[:8]
+            for task in tasks:
+                fut = client.submit(execute, task, pure=False, key=f"run-{task.run_id}-{token}")
+                by_key[fut.key] = task
+                futures.append(fut)
+            for fut in as_completed(futures):
+                task = by_key[fut.key]
+                try:
+                    res = fut.result()
+                except Exception as e:  # KilledWorker, lost connection, ...
+                    res = failure(task, f"{type(e).__name__}: {e}")
+                fut.release()
+                yield res
+        finally:
+            if futures:
+                with contextlib.suppress(Exception):
+                    client.cancel(futures)
+            if owned:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+
+
+def make_engine(
+    workers: int | None = None, *, dask_local: bool = False, scheduler: str | None = None
+) -> SerialEngine | ProcessEngine | DaskEngine:
+    """The engine the command-line options ask for (serial when ``workers == 1``)."""
+    if scheduler:
+        return DaskEngine(scheduler=scheduler)
+    if dask_local:
+        return DaskEngine(workers=workers)
+    n = workers or default_workers()
+    if n == 1:
+        return SerialEngine()
+    return ProcessEngine(n)
