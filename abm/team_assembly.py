@@ -74,6 +74,7 @@ from abm.params import ParamSpec, meta
 from abm.streams import stream
 
 __all__ = [
+    "DEFAULT_PLOT_REPORTERS",
     "LINK_TYPES",
     "REPORTERS",
     "Member",
@@ -116,6 +117,15 @@ REPORTERS: dict[str, str] = {
         for t in LINK_TYPES
     },
 }
+
+
+#: Reporters the experiment runner plots when a spec names none.
+DEFAULT_PLOT_REPORTERS: tuple[str, ...] = (
+    "giant_component_share",
+    "n_active",
+    "mean_degree",
+    "cum_share_repeat",
+)
 
 
 # ---------------------------------------------------------------------------- parameters
