@@ -79,6 +79,21 @@ class Project:
     served_by: list[ServiceInstitution] = field(default_factory=list)
     loan: tuple[ServiceInstitution, float, float] | None = None  # (lender, principal, rate)
     insurer: ServiceInstitution | None = None
+    marketer: ServiceInstitution | None = None  # transfer institution marketing the result
+    committed: np.ndarray = field(default_factory=lambda: np.zeros(4))  # sum of commitments
+    capability_sum: float = 0.0  # of the members so far
+
+    def __post_init__(self) -> None:
+        self.weights = self.required / self.required.sum()  # importance of each dimension
+
+    def add_member(self, member: Actor, offer: np.ndarray, origin: str, prior: float) -> None:
+        """Book a member who accepted, with its committed resources."""
+        self.members.append(member)
+        self.commitments.append(offer)
+        self.origins.append(origin)
+        self.priors.append(prior)
+        self.committed = self.committed + offer
+        self.capability_sum += member.capability
 
     @property
     def n(self) -> int:
@@ -290,8 +305,7 @@ class InnovationModel(mesa.Model):
             return False
         gap = project.required.copy()
         own = init.commitment(gap, p.inkind_cost)
-        project.members, project.commitments = [init], [own]
-        project.origins, project.priors = ["self"], [0.0]
+        project.add_member(init, own, "self", 0.0)
         gap = gap - own
         candidates = self._candidates(project, gap)
         order = self._rank(init, candidates, gap, project)
@@ -303,10 +317,7 @@ class InnovationModel(mesa.Model):
                 continue
             if not self._accepts(cand, init, project, offer, prior):
                 continue
-            project.members.append(cand)
-            project.commitments.append(offer)
-            project.origins.append(origin)
-            project.priors.append(prior)
+            project.add_member(cand, offer, origin, prior)
             gap = gap - offer
             cand.busy = True
         # The initiator goes ahead only if its own expected share beats its outlay.
@@ -347,7 +358,7 @@ class InnovationModel(mesa.Model):
         for a in self._sample_strangers(gap, p.n_strangers, rng):
             n_screened += 1
             add(a.unique_id, "direct", prior_stranger)
-        for a, origin, prior in self.services.introductions(project, gap, rng):
+        for a, origin, prior in self.services.introductions(project, gap, self.rngs["services"]):
             add(a.unique_id, origin, prior)
         self.tally["transaction_costs"] += p.search_cost * n_screened
         self._pay(init, p.search_cost * n_screened, "transaction_costs")
@@ -410,16 +421,13 @@ class InnovationModel(mesa.Model):
     def _expected_success(self, project: Project, extra: np.ndarray | None = None) -> float:
         """Success probability a member can expect before the contract (no trust synergy)."""
         p = self.params
-        committed = np.sum(project.commitments, axis=0)
-        if extra is not None:
-            committed = committed + extra
+        committed = project.committed if extra is None else project.committed + extra
         kappa = risk.coverage(committed, project.required)
-        caps = [m.capability for m in project.members]
         return risk.success_probability(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,
-            self._weights(project),
-            float(np.mean(caps)),
+            project.weights,
+            project.capability_sum / project.n,
             0.0,
             p.synergy,
             self.technology,
@@ -439,7 +447,7 @@ class InnovationModel(mesa.Model):
         p = self.params
         extra = None if initiator else offer
         p_est = self._expected_success(project, extra)
-        total = sum(c.sum() for c in project.commitments) + (0 if initiator else offer.sum())
+        total = project.committed.sum() + (0.0 if initiator else offer.sum())
         share = offer.sum() / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, extra_member=cand) * share
         trust_in = 1.0 if initiator else self.network.trust(cand.unique_id, init.unique_id, prior)
@@ -524,7 +532,7 @@ class InnovationModel(mesa.Model):
         project.p_success = risk.success_probability(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,
-            self._weights(project),
+            project.weights,
             cap,
             mean_trust,
             p.synergy,
@@ -534,7 +542,7 @@ class InnovationModel(mesa.Model):
             project.p_success, p.risk_spread * project.spread_factor, self.rngs["execution"]
         )
         project.success = bool(success)
-        w = self._weights(project)
+        w = project.weights
         self.tally["coverage"].append(float(np.prod(kappa**w)))
         self.tally["equipment_coverage"].append(float(kappa[EQUIPMENT]))
         if success:
@@ -545,7 +553,12 @@ class InnovationModel(mesa.Model):
             self.tally["conversion"].append(conv)
         for m in project.members:
             if isinstance(m, MakerTeam):
-                m.after_project(success, p.spirit_gain)
+                m.after_project(
+                    success,
+                    p.spirit_gain,
+                    own=m is project.initiator,
+                    per_stage=p.successes_per_stage,
+                )
 
     def _conversion(self, project: Project, extra_member: Actor | None = None) -> float:
         p = self.params
@@ -553,10 +566,6 @@ class InnovationModel(mesa.Model):
             extra_member is not None and extra_member.kind == "enterprise"
         )
         return min(1.0, p.base_conversion + (p.enterprise_conversion_boost if has_ent else 0.0))
-
-    @staticmethod
-    def _weights(project: Project) -> np.ndarray:
-        return project.required / project.required.sum()
 
     # ------------------------------------------------------------------ 7. risk
     def bear_risk(self, project: Project) -> None:
@@ -638,7 +647,7 @@ class InnovationModel(mesa.Model):
                         ids[a], ids[b], max(project.priors[a], project.priors[b])
                     )
         base = p.base_success * STAGE_SUCCESS[project.stage]
-        w = self._weights(project)
+        w = project.weights
 
         def values(masks: np.ndarray) -> np.ndarray:
             """v(S) for coalitions given as boolean rows (one column per member)."""
@@ -795,13 +804,13 @@ class InnovationModel(mesa.Model):
             for m in makers:
                 m.successes_since_award = 0
         for m in list(makers):
-            if m.stage == "venture" and m.wealth > p.spinoff_wealth + p.initial_maker_wealth:
-                m.wealth -= p.initial_maker_wealth
+            if m.stage == "venture" and m.wealth > 2.0 * p.spinoff_wealth > 0.0:
+                m.wealth -= p.spinoff_wealth
                 child = self._add_actor(
                     "maker",
                     rng,
                     region=m.region,
-                    wealth=p.initial_maker_wealth,
+                    wealth=p.spinoff_wealth,
                     maker_spirit=m.maker_spirit,
                 )
                 self.network.seed_tie(
@@ -819,7 +828,7 @@ class InnovationModel(mesa.Model):
                 self.tally["new_makers_exited"] += 1
         spirit = float(np.mean([m.maker_spirit for m in makers])) if makers else 0.5
         incentive = 1.0 + p.training_intensity + (p.award_size * p.n_awards > 0) * 0.5
-        for _ in range(rng.poisson(p.entry_rate * spirit * incentive)):
+        for _ in range(rng.poisson(p.entry_rate * p.n_makers * spirit * incentive)):
             self._add_actor("maker", rng, wealth=p.initial_maker_wealth)
             self.flows["entry_endowment"] += p.initial_maker_wealth
             self.tally["new_makers_entered"] += 1

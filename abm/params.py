@@ -445,7 +445,7 @@ class Params:
         source=SEED_002,
     )
     trust_decay: float = _f(
-        0.02,
+        0.08,
         label="Trust forgetting λ",
         lo=0.0,
         hi=0.5,
@@ -494,7 +494,7 @@ class Params:
         help="Steps without interaction after which a low-trust edge is stale.",
     )
     min_evidence: float = _f(
-        0.05,
+        0.2,
         label="Forgotten below evidence",
         lo=0.0,
         hi=1.0,
@@ -954,16 +954,29 @@ class Params:
         source=SEED_000,
     )
     entry_rate: float = _f(
-        0.5,
+        0.008,
         label="Entry rate",
         lo=0.0,
-        hi=50.0,
-        step=0.1,
-        unit="teams per step",
+        hi=0.5,
+        step=0.002,
+        unit="per initial team per step",
         group="Makers' lifecycle",
-        help="Expected new maker teams per step at maker spirit 1 (scaled by "
-        "mean maker spirit, training and awards).",
+        help="Expected new maker teams per step, per initial maker team, at maker spirit 1 "
+        "(scaled by mean maker spirit, training and awards).",
         source=SEED_000,
+    )
+    successes_per_stage: int = _f(
+        3,
+        label="Successes per stage",
+        lo=1,
+        hi=20,
+        step=1,
+        unit="projects",
+        group="Makers' lifecycle",
+        help="Successful own projects a maker team needs to move to its next stage "
+        "(idea → prototype → R&D → transfer → venture).",
+        source=SEED_000,
+        role="setup",
     )
     spirit_gain: float = _f(
         0.05,
@@ -977,14 +990,14 @@ class Params:
     )
     spinoff_wealth: float = _f(
         60.0,
-        label="Spin-off wealth",
+        label="Spin-off endowment",
         lo=0.0,
         hi=10000.0,
         step=1.0,
         unit="money",
         group="Makers' lifecycle",
-        help="A venture-stage team above this wealth spins off a new "
-        "maker team, endowing it with initial maker wealth.",
+        help="A venture-stage team holding twice this wealth spins off a new maker team and "
+        "endows it with this amount.",
         source=SEED_000,
     )
 

@@ -52,9 +52,11 @@ REPORTERS: dict[str, str] = {
     "n_edges": "Directed trust edges",
     "n_nodes": "Actors in the network",
     "density": "Edge density of the trust network",
-    "clustering": "Average clustering of the undirected trust network",
-    "n_components": "Weakly connected components (isolated actors count)",
-    "giant_component_share": "Largest weakly connected component / actors",
+    # Structure of the innovators' (makers, universities, enterprises) undirected collaboration
+    # graph; service institutions are hubs and would join every component (docs/model.md).
+    "clustering": "Average clustering of the innovators' collaboration graph",
+    "n_components": "Connected components of the collaboration graph (isolated actors count)",
+    "giant_component_share": "Largest connected component of the collaboration graph / innovators",
     "mean_path_length": "Mean shortest path in the giant component (sampled on large graphs)",
     "share_cross_kind_edges": "Share of edges linking actors of different kinds",
     "mean_degree": "Mean (in + out) degree",

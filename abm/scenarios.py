@@ -16,7 +16,7 @@ SCENARIOS: dict[str, Params] = {
     "baseline": BASELINE,
     # Core mechanisms (issue: core model)
     "low_trust": BASELINE.replace(
-        trust_threshold=0.5, failure_blame=0.8, fairness_tolerance=0.97, trust_decay=0.05
+        trust_threshold=0.5, failure_blame=0.8, fairness_tolerance=0.97, trust_decay=0.15
     ),
     "fair_sharing": BASELINE.replace(sharing_rule="risk_shapley", contract_mode="negotiated"),
     "strict_contracts": BASELINE.replace(contract_mode="strict"),

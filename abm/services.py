@@ -154,8 +154,13 @@ class ServiceDesk:
                 premium = p.insurance_premium * 2.0 * (1.0 - p_est) * float(project.outlays.sum())
                 self._credit(insurer, self._collect(project, premium), fee=True)
                 project.insurer = insurer
-        if p.brokerage_on and self._has("transfer"):
-            project.conversion_boost = p.broker_conversion_boost
+        if p.brokerage_on and p.broker_conversion_boost > 0:
+            # The broker who made introductions also markets the result; otherwise one is
+            # contracted now. The commission is due only on success (settle_success).
+            marketer = self._engage(project, "transfer")
+            if marketer is not None:
+                project.conversion_boost = p.broker_conversion_boost
+                project.marketer = marketer
 
     def settle_failure(self, project: Project) -> np.ndarray:
         """Insurance payouts per member; the lender writes its loan off."""
@@ -190,12 +195,10 @@ class ServiceDesk:
             self._credit(lender, due, fee=False, interest=max(due - amount, 0.0))
             if due < amount:
                 self._loss(lender, amount - due, counted=True)
-        if project.conversion_boost > 0:
-            broker = self._engage(project, "transfer", marketing=True)
-            if broker is not None:
-                commission = min(net, self._fee_rate() * project.value)
-                net -= commission
-                self._credit(broker, commission, fee=True)
+        if project.marketer is not None:
+            commission = min(net, self._fee_rate() * project.value)
+            net -= commission
+            self._credit(project.marketer, commission, fee=True)
         return net
 
     def publicise_defection(self, uid: int) -> None:
@@ -245,9 +248,7 @@ class ServiceDesk:
             return p.service_fee * (1.0 - p.co_construction_discount)
         return p.service_fee
 
-    def _engage(
-        self, project: Project, service: str, *, marketing: bool = False
-    ) -> ServiceInstitution | None:
+    def _engage(self, project: Project, service: str) -> ServiceInstitution | None:
         """Pick an institution with capacity for ``service`` (None if none), using capacity."""
         insts = self.by_service[service]
         if not insts:
@@ -256,8 +257,6 @@ class ServiceDesk:
         already = [i for i in project.served_by if i.service == service]
         if already:
             return already[0]
-        if marketing:
-            return None
         if self.mode == "co_construction":
             total = sum(i.capacity for s in SERVICE_KINDS for i in self.by_service[s])
             if self.joint_used >= total:

@@ -148,6 +148,7 @@ class MakerTeam(Actor):
         self.maker_spirit = float(maker_spirit)
         self.stage = stage
         self.failures = 0
+        self.stage_successes = 0  # own successes at the current stage
         self.successes_since_award = 0
         self.born_step = model.steps
 
@@ -162,10 +163,17 @@ class MakerTeam(Actor):
         """Move one stage along idea → prototype → R&D → transfer → venture (venture stays)."""
         self.stage = STAGES[min(STAGES.index(self.stage) + 1, len(STAGES) - 1)]
 
-    def after_project(self, success: bool, spirit_gain: float) -> None:
-        """Success advances the stage and lifts maker spirit; failure dents it by half as much."""
+    def after_project(
+        self, success: bool, spirit_gain: float, *, own: bool = True, per_stage: int = 1
+    ) -> None:
+        """Success lifts maker spirit and, on the team's own project, counts towards the next
+        stage (``per_stage`` successes per stage); failure dents maker spirit by half as much."""
         if success:
-            self.advance_stage()
+            if own:  # helping in a partner's project teaches, but does not move our product on
+                self.stage_successes += 1
+                if self.stage_successes >= per_stage:
+                    self.stage_successes = 0
+                    self.advance_stage()
             self.successes_since_award += 1
             self.maker_spirit = min(1.0, self.maker_spirit + spirit_gain)
         else:
