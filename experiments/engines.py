@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import signal
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -38,16 +38,24 @@ def default_workers() -> int:
 
 
 class SerialEngine:
-    """Runs one task after another in this process (``--workers 1``)."""
+    """Runs one task after another in this process (``--workers 1``).
+
+    Args:
+        fn: the function executing one task (default :func:`~experiments.runner.execute`);
+            tests pass a wrapper to inject failures or interruptions.
+    """
 
     name = "serial"
+
+    def __init__(self, fn: Callable[[RunTask], RunResult] = execute) -> None:
+        self.fn = fn
 
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, "workers": 1}
 
     def map_unordered(self, tasks: Sequence[RunTask]) -> Iterator[RunResult]:
         for task in tasks:
-            yield execute(task)
+            yield self.fn(task)
 
 
 def _ignore_sigint() -> None:
@@ -63,9 +71,15 @@ class ProcessEngine:
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None, start_method: str = "forkserver") -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        start_method: str = "forkserver",
+        fn: Callable[[RunTask], RunResult] = execute,
+    ) -> None:
         self.workers = workers or default_workers()
         self.start_method = start_method
+        self.fn = fn  # must be importable by name in the workers (a module-level function)
 
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, "workers": self.workers, "start_method": self.start_method}
@@ -89,7 +103,7 @@ class ProcessEngine:
                 while queue and len(in_flight) < limit and not broken:
                     task = queue.pop()
                     try:
-                        in_flight[pool.submit(execute, task)] = task
+                        in_flight[pool.submit(self.fn, task)] = task
                     except BrokenProcessPool:
                         queue.append(task)
                         broken = True

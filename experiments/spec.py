@@ -320,7 +320,10 @@ def parse_spec(text: str, path: str = "<spec>") -> ExperimentSpec:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise SpecError(f"{path}: TOML syntax error: {e}") from None
+        msg = str(e)
+        if "(at end of document)" in msg:  # give the line number there too
+            msg = msg.replace("end of document", f"end of document, line {len(text.splitlines())}")
+        raise SpecError(f"{path}: TOML syntax error: {msg}") from None
     return build_spec(data, path=path, text=text)
 
 

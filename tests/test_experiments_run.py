@@ -1,0 +1,350 @@
+"""Running experiments: engines agree bit for bit, resume, failures, files, CLI errors.
+
+The innovation model runs at a tiny size (10 makers, 15 steps) so a run takes ~0.1 s; the
+process pool and the Dask LocalCluster each cost a few seconds to start.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import abm
+from abm.params import Params
+from experiments import models, runner, storage
+from experiments.__main__ import main
+from experiments.engines import DaskEngine, ProcessEngine, SerialEngine
+from experiments.runner import RunTask, execute, run_experiment
+from experiments.spec import SpecError, parse_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TINY = """
+name = "tiny"
+question = "A tiny grid used by the tests."
+steps = 15
+replicates = 2
+master_seed = 11
+reporters = ["n_makers_alive", "mean_trust", "cum_returns", "n_edges", "coupling_grade"]
+[overrides]
+n_makers = 10
+n_universities = 2
+n_enterprises = 4
+n_finance = 1
+n_transfer = 1
+n_advisory = 1
+[design.grid]
+trust_threshold = [0.2, 0.5]
+"""
+
+
+def tiny(extra: str = "", text: str = TINY):
+    return parse_spec(textwrap.dedent(text) + textwrap.dedent(extra), "tiny.toml")
+
+
+def frames(folder: Path) -> dict[str, pd.DataFrame]:
+    return {p.stem: pd.read_parquet(p) for p in sorted((folder / "runs").glob("*.parquet"))}
+
+
+def no_temporaries(folder: Path) -> bool:
+    return not any(p.name.startswith(storage.TMP_PREFIX) for p in folder.rglob("*"))
+
+
+# Module-level so process workers can import them by name.
+def crash_worker_on_first_run(task: RunTask):
+    if task.run_id == "p00000-r000":
+        os._exit(3)  # a killed worker: no exception, the process just dies
+    return execute(task)
+
+
+# --- Engines give identical results ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def serial_result(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("serial")
+    report = run_experiment(tiny(), out, SerialEngine(), quiet=True)
+    assert (report.done, report.failed) == (4, 0)
+    return out / "tiny"
+
+
+def test_serial_processes_and_dask_give_bit_identical_runs(serial_result, tmp_path) -> None:
+    expected = frames(serial_result)
+    assert len(expected) == 4
+    run_experiment(tiny(), tmp_path / "proc", ProcessEngine(2), quiet=True)
+    got = frames(tmp_path / "proc" / "tiny")
+    assert got.keys() == expected.keys()
+    for rid, df in expected.items():
+        pd.testing.assert_frame_equal(got[rid], df, check_exact=True)
+
+    from dask.distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        run_experiment(tiny(), tmp_path / "dask", DaskEngine(client=client), quiet=True)
+        runs = (tmp_path / "dask" / "tiny" / "runs").glob("*.parquet")
+        workers = {storage.read_run_meta(p)["worker"] for p in runs}
+    got = frames(tmp_path / "dask" / "tiny")
+    assert got.keys() == expected.keys()
+    for rid, df in expected.items():
+        pd.testing.assert_frame_equal(got[rid], df, check_exact=True)
+    assert all(str(os.getpid()) != w.split(":")[-1] for w in workers), "ran in Dask workers"
+
+    cols = [
+        c for c in pd.read_parquet(serial_result / "summary.parquet").columns if c != "elapsed_s"
+    ]
+    for other in (tmp_path / "proc" / "tiny", tmp_path / "dask" / "tiny"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(other / "summary.parquet")[cols],
+            pd.read_parquet(serial_result / "summary.parquet")[cols],
+            check_exact=True,
+        )
+
+
+def test_run_file_reproduces_from_its_stored_seed_and_params(serial_result) -> None:
+    path = serial_result / "runs" / "p00001-r001.parquet"
+    meta = storage.read_run_meta(path)
+    manifest = json.loads((serial_result / "manifest.json").read_text())
+    assert meta["seed"] == manifest["runs"]["p00001-r001"]["seed"]
+    assert meta["seed"] == runner.plan(tiny())[3].seed
+    df = pd.read_parquet(path)
+    assert (df["seed"] == meta["seed"]).all()
+    # An independent run of the model with the stored seed and parameters gives the same rows.
+    again = abm.run(Params(**meta["params"]), rng=meta["seed"], steps=15)
+    cols = ["n_makers_alive", "mean_trust", "cum_returns", "n_edges", "coupling_grade"]
+    pd.testing.assert_frame_equal(
+        df[cols], again[cols].reset_index(drop=True), check_exact=True, check_names=False
+    )
+    assert meta["params"]["trust_threshold"] == 0.5 and meta["params"]["n_makers"] == 10
+
+
+# --- Files -----------------------------------------------------------------------------------
+
+
+def test_parquet_files_have_the_declared_columns(serial_result) -> None:
+    reporters = ["n_makers_alive", "mean_trust", "cum_returns", "n_edges", "coupling_grade"]
+    for df in frames(serial_result).values():
+        assert list(df.columns) == [*storage.ID_COLUMNS, *reporters]
+        assert df["step"].tolist() == list(range(16))
+        assert df["cum_returns"].dtype.kind == "f" and df["n_edges"].dtype.kind == "i"
+    summary = pd.read_parquet(serial_result / "summary.parquet")
+    assert summary["run_id"].tolist() == [
+        "p00000-r000",
+        "p00000-r001",
+        "p00001-r000",
+        "p00001-r001",
+    ]
+    assert summary["trust_threshold"].tolist() == [0.2, 0.2, 0.5, 0.5]
+    assert (summary["status"] == "done").all()
+    numeric = [r for r in reporters if r != "coupling_grade"]
+    for r in numeric:
+        df = pd.read_parquet(serial_result / "runs" / "p00000-r001.parquet")
+        row = summary.iloc[1]
+        assert row[f"final_{r}"] == df[r].iloc[-1]
+        assert row[f"mean_{r}"] == pytest.approx(df[r].iloc[1:].mean(), rel=1e-12)
+    assert "final_coupling_grade" not in summary.columns
+    manifest = json.loads((serial_result / "manifest.json").read_text())
+    assert manifest["spec"]["name"] == "tiny" and manifest["n_runs"] == 4
+    assert manifest["sessions"][-1]["status"] == "complete"
+    assert manifest["sessions"][-1]["packages"]["mesa"] == "3.5.1"
+    assert "git_commit" in manifest["sessions"][-1]["code"]
+    assert no_temporaries(serial_result)
+
+
+def test_record_every_keeps_every_kth_step_and_the_last(tmp_path) -> None:
+    spec = tiny(text=TINY.replace("[overrides]", "record_every = 4\n[overrides]"))
+    run_experiment(spec, tmp_path, SerialEngine(), quiet=True)
+    df = pd.read_parquet(tmp_path / "tiny" / "runs" / "p00000-r000.parquet")
+    assert df["step"].tolist() == [0, 4, 8, 12, 15]
+
+
+# --- Interruption, resume, failures ----------------------------------------------------------
+
+
+def test_interrupt_then_resume_completes_exactly_the_missing_runs(serial_result, tmp_path) -> None:
+    calls: list[str] = []
+
+    def interrupted_at_third(task: RunTask):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(task.run_id)
+        return execute(task)
+
+    with pytest.raises(runner.Interrupted) as e:
+        run_experiment(tiny(), tmp_path, SerialEngine(interrupted_at_third), quiet=True)
+    assert (e.value.done, e.value.total) == (2, 4)
+    folder = tmp_path / "tiny"
+    assert sorted(frames(folder)) == ["p00000-r000", "p00000-r001"]
+    assert no_temporaries(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["status"] == "interrupted"
+    assert [r["status"] for r in manifest["runs"].values()] == [
+        "done",
+        "done",
+        "pending",
+        "pending",
+    ]
+
+    with pytest.raises(SpecError, match="already holds results; use --resume"):
+        run_experiment(tiny(), tmp_path, SerialEngine(), quiet=True)
+
+    resumed: list[str] = []
+
+    def counting(task: RunTask):
+        resumed.append(task.run_id)
+        return execute(task)
+
+    report = run_experiment(tiny(), tmp_path, SerialEngine(counting), resume=True, quiet=True)
+    assert resumed == ["p00001-r000", "p00001-r001"]
+    assert (report.ran, report.skipped, report.done) == (2, 2, 4)
+    got, expected = frames(folder), frames(serial_result)
+    assert got.keys() == expected.keys()
+    for rid in expected:
+        pd.testing.assert_frame_equal(got[rid], expected[rid], check_exact=True)
+    summary = pd.read_parquet(folder / "summary.parquet")
+    assert summary["run_id"].is_unique and len(summary) == 4
+
+    resumed.clear()
+    report = run_experiment(tiny(), tmp_path, SerialEngine(counting), resume=True, quiet=True)
+    assert resumed == [] and report.skipped == 4
+
+
+def test_resume_refuses_a_changed_spec(serial_result, tmp_path) -> None:
+    run_experiment(tiny(), tmp_path, SerialEngine(), quiet=True)
+    changed = tiny(text=TINY.replace("steps = 15", "steps = 16"))
+    with pytest.raises(SpecError, match="the spec changed since these results were written"):
+        run_experiment(changed, tmp_path, SerialEngine(), resume=True, quiet=True)
+
+
+@pytest.fixture
+def failing_model(monkeypatch):
+    """The innovation model, except that run p00001-r000 (known by its seed) raises."""
+    real = models.get_model("innovation")
+    bad_seed = runner.plan(tiny())[2].seed
+    assert runner.plan(tiny())[2].run_id == "p00001-r000"
+
+    def run(params, *, rng, steps):
+        if rng == bad_seed:
+            raise RuntimeError("injected failure")
+        return real.run(params, rng=rng, steps=steps)
+
+    monkeypatch.setitem(models.LOADERS, "innovation", lambda: dataclasses.replace(real, run=run))
+    models.get_model.cache_clear()
+    yield
+    models.get_model.cache_clear()
+
+
+def test_failed_run_is_recorded_and_the_sweep_continues_then_resume_reruns_it(
+    tmp_path, failing_model
+) -> None:
+    report = run_experiment(tiny(), tmp_path, SerialEngine(), quiet=True)
+    assert (report.done, report.failed) == (3, 1)
+    assert report.failures == {"p00001-r000": "RuntimeError: injected failure"}
+    folder = tmp_path / "tiny"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    rec = manifest["runs"]["p00001-r000"]
+    assert rec["status"] == "failed" and rec["error"] == "RuntimeError: injected failure"
+    assert "injected failure" in rec["traceback"]
+    summary = pd.read_parquet(folder / "summary.parquet").set_index("run_id")
+    assert summary.loc["p00001-r000", "status"] == "failed"
+    assert pd.isna(summary.loc["p00001-r000", "final_mean_trust"])
+    assert not (folder / "runs" / "p00001-r000.parquet").exists()
+
+    rerun: list[str] = []
+
+    def counting(task: RunTask):
+        rerun.append(task.run_id)
+        return execute(task)
+
+    models.get_model.cache_clear()
+    models.LOADERS["innovation"] = models._load_innovation  # the model works again
+    report = run_experiment(tiny(), tmp_path, SerialEngine(counting), resume=True, quiet=True)
+    assert rerun == ["p00001-r000"] and report.done == 4
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["runs"]["p00001-r000"]["attempts"] == 2
+    assert manifest["runs"]["p00001-r000"]["error"] is None
+
+
+def test_killed_worker_fails_its_runs_only_and_the_pool_is_replaced(tmp_path) -> None:
+    spec = tiny(text=TINY.replace("replicates = 2", "replicates = 3"))
+    engine = ProcessEngine(2, fn=crash_worker_on_first_run)
+    report = run_experiment(spec, tmp_path, engine, quiet=True)
+    assert "p00000-r000" in report.failures
+    assert report.failures["p00000-r000"] == "worker process died before finishing this run"
+    # Runs queued in the broken pool at that moment may fail with it; the rest complete.
+    assert report.done + report.failed == 6 and report.done >= 6 - 2 * 2
+    assert no_temporaries(tmp_path / "tiny")
+    failed = set(report.failures)
+    report = run_experiment(spec, tmp_path, ProcessEngine(2), resume=True, quiet=True)
+    assert (report.done, report.ran) == (6, len(failed))
+
+
+# --- Command line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "/nonexistent.toml"], "error: /nonexistent.toml: spec file not found"),
+        (["run", "SPEC", "--workers", "0"], "error: --workers must be >= 1, got 0"),
+        (["plot", "/nonexistent-folder"], "error: /nonexistent-folder: results folder not found"),
+        (["sensitivity", "/tmp"], "error: /tmp: not an experiment folder"),
+    ],
+)
+def test_cli_errors_are_one_line_and_exit_2(args, expected, tmp_path, capsys) -> None:
+    spec = tmp_path / "s.toml"
+    spec.write_text(TINY)
+    code = main([str(spec) if a == "SPEC" else a for a in args])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(expected) and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_reports_a_bad_spec_without_traceback_in_a_real_process(tmp_path) -> None:
+    spec = tmp_path / "bad.toml"
+    spec.write_text(TINY.replace("n_makers = 10", "n_makerz = 10"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments", "run", str(spec), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        f"error: {spec}, line 9: unknown parameter 'n_makerz' in [overrides]; "
+        "did you mean 'n_makers'?\n"
+    )
+
+
+def test_cli_run_plot_and_rerun_without_resume(tmp_path, capsys) -> None:
+    spec = tmp_path / "tiny.toml"
+    spec.write_text(TINY)
+    out = tmp_path / "out"
+    assert main(["run", str(spec), "--workers", "1", "--out", str(out), "--quiet"]) == 0
+    assert main(["run", str(spec), "--workers", "1", "--out", str(out), "--quiet"]) == 2
+    assert "use --resume" in capsys.readouterr().err
+    assert main(["run", str(spec), "--workers", "1", "--out", str(out), "--resume"]) == 0
+    assert "4 of 4 runs done (0 this session, 4 kept)" in capsys.readouterr().err
+    assert main(["plot", str(out / "tiny"), "--reporter", "mean_trust"]) == 0
+    written = capsys.readouterr().out.split()
+    names = sorted(Path(p).name for p in written)
+    assert names == ["effect_mean_trust.png", "overview.png", "timeseries_mean_trust.png"]
+    for p in written:
+        assert Path(p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["plot", str(out / "tiny"), "--reporter", "mean_trustt"]) == 2
+    assert "did you mean 'mean_trust'?" in capsys.readouterr().err
+    assert main(["sensitivity", str(out / "tiny")]) == 2
+    assert "needs a 'sobol' or 'morris' design" in capsys.readouterr().err
