@@ -1,0 +1,152 @@
+"""Analysis of experiment results: SALib indices and the plotted confidence bands.
+
+The SALib tests run the full pipeline (spec → runs → summary → sensitivity) on a registered
+toy model whose output is a known function of its parameters, y = 3·a (b has no effect), so the
+expected indices follow from hand calculation rather than from the code under test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments import models
+from experiments.__main__ import main
+from experiments.engines import SerialEngine
+from experiments.plotting import mean_ci
+from experiments.runner import run_experiment
+from experiments.spec import parse_spec
+
+
+def _m(lo: float, hi: float) -> dict:
+    return {"label": "toy", "min": lo, "max": hi, "step": None, "choices": None}
+
+
+@dataclass(frozen=True)
+class ToyParams:
+    a: float = field(default=0.5, metadata=_m(0.0, 1.0))
+    b: float = field(default=0.5, metadata=_m(0.0, 1.0))
+    k: int = field(default=2, metadata=_m(1, 10))
+
+
+def toy_run(params: ToyParams, *, rng: int, steps: int) -> pd.DataFrame:
+    """y(t) = 3·a·t/steps: final value 3·a, independent of b, k and the seed."""
+    t = np.arange(steps + 1)
+    y = 3.0 * params.a * t / max(steps, 1)
+    return pd.DataFrame({"y": y, "seed_parity": float(rng % 2)}, index=t)
+
+
+@pytest.fixture
+def toy_model(monkeypatch):
+    entry = models.ModelEntry(
+        name="toy",
+        params_cls=ToyParams,
+        run=toy_run,
+        scenarios={},
+        default_scenario=None,
+    )
+    monkeypatch.setitem(models.LOADERS, "toy", lambda: entry)
+    models.get_model.cache_clear()
+    yield entry
+    models.get_model.cache_clear()
+
+
+def toy_spec(design: str):
+    text = f"""
+    name = "toy"
+    model = "toy"
+    steps = 4
+    replicates = 2
+    master_seed = 3
+    reporters = ["y"]
+    {textwrap.dedent(design)}
+    """
+    return parse_spec(textwrap.dedent(text), "toy.toml")
+
+
+def test_sobol_indices_of_a_one_parameter_function(toy_model, tmp_path, capsys) -> None:
+    spec = toy_spec("[design]\nkind = 'sobol'\nn = 64\nparameters = ['a', 'b']\n")
+    assert len(spec.design.points) == 64 * (2 + 2)
+    run_experiment(spec, tmp_path, SerialEngine(), quiet=True)
+    assert main(["sensitivity", str(tmp_path / "toy")]) == 0
+    written = capsys.readouterr().out.split()
+    assert written[-1].endswith("sensitivity_y.png")
+    table = pd.read_csv(tmp_path / "toy" / "sensitivity.csv").set_index("parameter")
+    assert list(table.columns[:3]) == ["reporter", "statistic", "method"]
+    # Saltelli's estimators: for b, f(A_B^(b)) = f(A) exactly, so S1_b and ST_b are exactly 0;
+    # all variance is a's, so S1_a and ST_a estimate 1 (sampling error only, N = 64).
+    assert table.loc["b", "S1"] == pytest.approx(0.0, abs=1e-12)
+    assert table.loc["b", "ST"] == pytest.approx(0.0, abs=1e-12)
+    assert table.loc["a", "S1"] == pytest.approx(1.0, abs=0.2)
+    assert table.loc["a", "ST"] == pytest.approx(1.0, abs=0.2)
+    assert table.loc["a", "S1_conf"] > 0
+    assert (table["replicates"] == 2).all() and (table["n_points"] == 256).all()
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "toy" / "sensitivity.parquet"),
+        pd.read_csv(tmp_path / "toy" / "sensitivity.csv"),
+        check_dtype=False,
+    )
+
+
+def test_morris_elementary_effects_of_a_linear_function(toy_model, tmp_path) -> None:
+    spec = toy_spec(
+        "[design]\nkind = 'morris'\nn = 6\nparameters = ['a', 'b']\n[design.bounds]\nk = [1, 5]\n"
+    )
+    run_experiment(spec, tmp_path, SerialEngine(), quiet=True)
+    assert main(["sensitivity", str(tmp_path / "toy"), "--statistic", "final"]) == 0
+    table = pd.read_csv(tmp_path / "toy" / "sensitivity.csv").set_index("parameter")
+    # Final y = 3a on a ∈ [0, 1]: every elementary effect of a is dy/da = 3, so μ = μ* = 3 and
+    # σ = 0; b and k never change y, so their effects are all 0.
+    assert table.loc["a", "mu"] == pytest.approx(3.0, rel=1e-9)
+    assert table.loc["a", "mu_star"] == pytest.approx(3.0, rel=1e-9)
+    assert table.loc["a", "sigma"] == pytest.approx(0.0, abs=1e-9)
+    assert table.loc["b", "mu_star"] == 0.0 and table.loc["k", "mu_star"] == 0.0
+    # The time mean over steps 1..4 of 3a·t/4 is 3a·(1+2+3+4)/16 = 1.875a: effects of 1.875.
+    assert main(["sensitivity", str(tmp_path / "toy"), "--statistic", "mean"]) == 0
+    table = pd.read_csv(tmp_path / "toy" / "sensitivity.csv").set_index("parameter")
+    assert table.loc["a", "mu_star"] == pytest.approx(1.875, rel=1e-9)
+
+
+def test_sensitivity_refuses_incomplete_results(toy_model, tmp_path, capsys) -> None:
+    spec = toy_spec("[design]\nkind = 'sobol'\nn = 4\nparameters = ['a', 'b']\n")
+
+    calls = []
+
+    def one_fails(task):
+        from experiments.runner import execute, failure
+
+        calls.append(task.run_id)
+        return failure(task, "boom") if len(calls) == 3 else execute(task)
+
+    run_experiment(spec, tmp_path, SerialEngine(one_fails), quiet=True)
+    assert main(["sensitivity", str(tmp_path / "toy")]) == 2
+    err = capsys.readouterr().err
+    assert "1 of 32 runs are not done" in err and "--resume" in err
+
+
+def test_mean_ci_matches_a_hand_computed_t_interval() -> None:
+    # Replicates 1, 2, 3: mean 2, s = 1, t(0.975, 2) = 4.302653 (t table), half = 4.302653/√3.
+    values = pd.DataFrame([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]])
+    mean, lo, hi = mean_ci(values)
+    assert mean.tolist() == [2.0, 5.0]
+    half = 4.302652729911275 / np.sqrt(3)
+    assert lo[0] == pytest.approx(2 - half, rel=1e-9) and hi[0] == pytest.approx(2 + half, rel=1e-9)
+    assert lo[1] == hi[1] == 5.0
+    single = mean_ci(pd.DataFrame([[4.0]]))
+    assert single[0][0] == 4.0 and np.isnan(single[1][0])  # no band from one replicate
+
+
+def test_heatmap_for_a_two_parameter_grid(toy_model, tmp_path) -> None:
+    spec = toy_spec("[design.grid]\na = [0.0, 0.5, 1.0]\nb = [0.1, 0.9]\n")
+    run_experiment(spec, tmp_path, SerialEngine(), quiet=True)
+    assert main(["plot", str(tmp_path / "toy"), "--to", str(tmp_path / "fig")]) == 0
+    names = sorted(p.name for p in (tmp_path / "fig").iterdir())
+    assert names == ["heatmap_y.png", "overview.png", "timeseries_y.png"]
+    summary = pd.read_parquet(tmp_path / "toy" / "summary.parquet")
+    assert summary.groupby("a")["final_y"].mean().to_dict() == {0.0: 0.0, 0.5: 1.5, 1.0: 3.0}
+    assert dataclasses.is_dataclass(toy_model.params_cls)
