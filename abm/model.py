@@ -372,13 +372,13 @@ class InnovationModel(mesa.Model):
         kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd]]
         if not kinds:
             return []
-        fit = np.array(
-            [np.minimum(RESOURCE_PROFILE[kd], np.maximum(gap, 0)).sum() + 1e-3 for kd in kinds]
-        )
-        picks = rng.choice(len(kinds), size=k, p=fit / fit.sum())
+        profiles = np.array([RESOURCE_PROFILE[kd] for kd in kinds])
+        fit = np.minimum(profiles, np.maximum(gap, 0.0)).sum(axis=1) + 1e-3
+        cum = np.cumsum(fit / fit.sum())
+        picks = np.minimum(np.searchsorted(cum, rng.random(k), side="right"), len(kinds) - 1)
         pool_idx = rng.random(k)
         out = []
-        for kind_i, u in zip(picks, pool_idx, strict=True):
+        for kind_i, u in zip(picks.tolist(), pool_idx.tolist(), strict=True):
             pool = self._by_kind[kinds[kind_i]]
             out.append(pool[int(u * len(pool))])
         return out
@@ -391,7 +391,7 @@ class InnovationModel(mesa.Model):
         total = g.sum()
         res = np.array([c.resources for c in cands])
         fit = np.minimum(res, g).sum(axis=1) / total if total > 1e-9 else np.zeros(len(cands))
-        know = np.array([c.knowledge[fields].mean() for c in cands])
+        know = np.array([c.knowledge for c in cands])[:, fields].mean(axis=1)
         return 0.75 * fit + 0.25 * know
 
     def _rank(
@@ -422,11 +422,11 @@ class InnovationModel(mesa.Model):
         """Success probability a member can expect before the contract (no trust synergy)."""
         p = self.params
         committed = project.committed if extra is None else project.committed + extra
-        kappa = risk.coverage(committed, project.required)
-        return risk.success_probability(
+        kappa = risk.coverage_unchecked(committed.tolist(), project.required.tolist())
+        return risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,
-            project.weights,
+            project.weights.tolist(),
             project.capability_sum / project.n,
             0.0,
             p.synergy,

@@ -85,14 +85,35 @@ def success_probability(
     trust = _scalar(mean_trust, "mean_trust", lo=0.0, hi=1.0)
     synergy = _scalar(synergy, "synergy", lo=0.0)
     technology = _scalar(technology, "technology", lo=0.0)
-    p = (
-        base
-        * float(np.prod(k**w))
-        * (0.5 + 0.5 * capability)
-        * (1.0 + synergy * trust)
-        * technology
+    return expected_success_unchecked(
+        base, k.tolist(), w.tolist(), capability, trust, synergy, technology
     )
+
+
+def expected_success_unchecked(
+    base: float,
+    kappa: list[float],
+    weights: list[float],
+    mean_capability: float,
+    mean_trust: float,
+    synergy: float,
+    technology: float,
+) -> float:
+    """:func:`success_probability` without input checks, on plain floats.
+
+    For the model's inner loop (every candidate's acceptance evaluates it), where the inputs are
+    valid by construction: coverage from :func:`coverage_unchecked`, weights that sum to 1.
+    """
+    prod = 1.0
+    for k_d, w_d in zip(kappa, weights, strict=True):
+        prod *= k_d**w_d
+    p = base * prod * (0.5 + 0.5 * mean_capability) * (1.0 + synergy * mean_trust) * technology
     return min(1.0, max(0.0, p))
+
+
+def coverage_unchecked(committed: list[float], required: list[float]) -> list[float]:
+    """:func:`coverage` without input checks, on plain floats (the model's inner loop)."""
+    return [min(1.0, c / r) if r > 0.0 else 1.0 for c, r in zip(committed, required, strict=True)]
 
 
 def success_probabilities(

@@ -1,0 +1,167 @@
+"""Speed and memory of the full model against Mesa's Boltzmann wealth model, in one process.
+
+For each size the measurement runs in a fresh subprocess (so peak memory is that run's own):
+first the reference, then the full model, at the same agent count and number of steps, so both
+see the same machine state. Absolute times vary between machines; the ratio
+``full model / reference`` is what we track.
+
+The reference is the Boltzmann wealth model of Mesa's introductory tutorial: every agent with
+wealth gives one unit to an agent drawn with ``self.random.choice(self.model.agents)``, all
+agents activated with ``shuffle_do``. In Mesa 3.5, indexing an ``AgentSet`` copies its keys, so
+that draw costs O(N) and the tutorial model is quadratic; we therefore also time the same
+model drawing from a list (O(1) per draw) and report both, so the comparison is not flattered
+at large N. The issue's target ratio is read against the tutorial version.
+
+The full model is the baseline scenario (all services on, contract integration) scaled to
+``n`` innovating actors in the baseline's proportions (60 : 6 : 20 makers, universities,
+enterprises), reporters collected every step.
+
+Usage::
+
+    python -m benchmarks.bench_model                 # 1,000 and 10,000 actors × 200 steps
+    python -m benchmarks.bench_model --quick         # 300 and 1,000 actors × 50 steps
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import mesa
+
+BASE = {"n_makers": 60, "n_universities": 6, "n_enterprises": 20}
+
+
+class _MoneyAgent(mesa.Agent):
+    def __init__(self, model: mesa.Model) -> None:
+        super().__init__(model)
+        self.wealth = 1
+
+    def exchange(self) -> None:
+        if self.wealth > 0:
+            other = self.random.choice(self.model.agents)  # as in the Mesa tutorial
+            other.wealth += 1
+            self.wealth -= 1
+
+    def exchange_list(self) -> None:
+        if self.wealth > 0:
+            other = self.random.choice(self.model.agent_list)
+            other.wealth += 1
+            self.wealth -= 1
+
+
+class BoltzmannWealth(mesa.Model):
+    """Mesa's tutorial Boltzmann wealth model (no space), the speed reference."""
+
+    def __init__(self, n: int, *, rng: int = 0, method: str = "exchange") -> None:
+        super().__init__(rng=rng)
+        for _ in range(n):
+            _MoneyAgent(self)
+        self.agent_list = list(self.agents)
+        self.method = method
+
+    def step(self) -> None:
+        self.agents.shuffle_do(self.method)
+
+
+def population(n: int) -> dict[str, int]:
+    """Baseline proportions scaled to ``n`` innovating actors."""
+    total = sum(BASE.values())
+    sizes = {k: max(1, round(v * n / total)) for k, v in BASE.items()}
+    sizes["n_makers"] += n - sum(sizes.values())
+    return sizes
+
+
+def _time_reference(n: int, steps: int, method: str) -> float:
+    model = BoltzmannWealth(n, rng=1, method=method)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    return (time.perf_counter() - t0) / (n * steps) * 1e6
+
+
+def measure(n: int, steps: int, ref_steps: int) -> dict[str, Any]:
+    """Run the reference and the full model in this process; µs per agent-step and peak RSS."""
+    from abm.model import InnovationModel
+
+    ref_tutorial = _time_reference(n, ref_steps, "exchange")
+    ref_list = _time_reference(n, ref_steps, "exchange_list")
+    model = InnovationModel(rng=1, **population(n))
+    agent_steps = 0
+    t0 = time.perf_counter()
+    for i in range(steps):
+        model.step()
+        agent_steps += len(model.agents)
+        if (i + 1) % max(1, steps // 10) == 0:
+            print(f"  n={n}: step {i + 1}/{steps}", file=sys.stderr, flush=True)
+    elapsed = time.perf_counter() - t0
+    full = elapsed / agent_steps * 1e6
+    frame = model.reporters()
+    return {
+        "n_actors": n,
+        "steps": steps,
+        "seconds": round(elapsed, 2),
+        "mean_agents": round(agent_steps / steps, 1),
+        "us_per_agent_step": round(full, 2),
+        "reference_us_per_agent_step": round(ref_tutorial, 3),
+        "reference_list_us_per_agent_step": round(ref_list, 3),
+        "ratio_to_reference": round(full / ref_tutorial, 2),
+        "ratio_to_list_reference": round(full / ref_list, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "reporter_rows": len(frame),
+    }
+
+
+def _in_subprocess(n: int, steps: int, ref_steps: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_model",
+            "--one",
+            str(n),
+            str(steps),
+            str(ref_steps),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """Full model vs reference at two sizes; targets of issue 9 evaluated on the results."""
+    sizes, steps = ((300, 1000), 50) if quick else ((1000, 10000), 200)
+    rows = [_in_subprocess(n, steps, ref_steps=20) for n in sizes]
+    small, large = rows
+    scaling = large["us_per_agent_step"] / small["us_per_agent_step"]
+    targets = {
+        f"ratio to reference at {small['n_actors']} actors <= 10": small["ratio_to_reference"]
+        <= 10,
+        f"us/agent-step at {large['n_actors']} <= 1.5 x at {small['n_actors']}": scaling <= 1.5,
+        f"peak memory at {large['n_actors']} actors < 1 GiB": large["peak_rss_mib"] < 1024,
+    }
+    if not quick:
+        targets["1,000 actors x 200 steps < 30 s (issue 4)"] = small["seconds"] < 30
+    return {"model": rows, "scaling": round(scaling, 3), "targets": targets}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes, fewer steps")
+    parser.add_argument("--one", nargs=3, type=int, metavar=("N", "STEPS", "REF_STEPS"))
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(*args.one)))
+        return
+    print(json.dumps(run(quick=args.quick), indent=2))
+
+
+if __name__ == "__main__":
+    main()
