@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -749,3 +749,133 @@ def charts_png(reporters: pd.DataFrame, snap: Snapshot) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------- A/B overlays
+AB_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00")
+AB_DASH: tuple[str, ...] = ("solid", "dash")
+AB_ROW_HEIGHT = 250
+
+
+def comparison_figure(
+    measures: Sequence[Any],
+    frames: Sequence[Sequence[pd.DataFrame]],
+    labels: Sequence[str],
+    *,
+    steps: int,
+    cols: int = 2,
+) -> dict[str, Any]:
+    """Charts of two (or more) arms overlaid, one panel per measure.
+
+    Args:
+        measures: objects with ``label`` and ``series(df) -> array`` (``dashboard.teaching``).
+        frames: reporters per arm, per seed (all runs of an arm have the same length).
+        labels: one label per arm (legend).
+        steps: right end of the time axes (the run's planned length), so the charts fill up
+            from left to right while the run goes on.
+        cols: panels per row.
+
+    Each arm gets a thick line for the mean over its seeds (solid for the first arm, dashed for
+    the second, so the chart also reads in black and white) and, when there are several seeds,
+    a thin line per seed. The number of traces does not depend on progress, so the page can
+    update the figure in place.
+    """
+    n = len(measures)
+    cols = max(1, min(cols, n))
+    rows = math.ceil(n / cols)
+    hgap, vgap = 0.1, 0.16 / rows
+    w = (1.0 - hgap * (cols - 1)) / cols
+    h = (1.0 - vgap * (rows - 1)) / rows
+    traces: list[dict[str, Any]] = []
+    layout: dict[str, Any] = {
+        "height": 70 + AB_ROW_HEIGHT * rows,
+        "margin": {"l": 55, "r": 20, "t": 60, "b": 40},
+        "showlegend": True,
+        "legend": {
+            "orientation": "h",
+            "x": 0.0,
+            "y": 1.0,
+            "yanchor": "bottom",
+            "yref": "container",
+        },
+        "hovermode": "x unified",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "annotations": [],
+        "uirevision": "comparison",
+        "font": {"size": 11},
+    }
+    for p, measure in enumerate(measures):
+        r, c = divmod(p, cols)
+        x0 = c * (w + hgap)
+        y1 = 1.0 - r * (h + vgap)
+        xname, yname, xref, yref = _axis_names(p)
+        layout[xname] = {
+            "domain": [round(x0, 6), round(min(x0 + w, 1.0), 6)],
+            "anchor": yref,
+            "range": [0, max(int(steps), 1)],
+            "showgrid": True,
+            "gridcolor": "#eeeeee",
+            "title": {"text": "step", "standoff": 2},
+        }
+        layout[yname] = {
+            "domain": [round(max(y1 - h, 0.0), 6), round(y1, 6)],
+            "anchor": xref,
+            "showgrid": True,
+            "gridcolor": "#eeeeee",
+            "zeroline": False,
+        }
+        layout["annotations"].append(
+            {
+                "text": f"<b>{measure.label}</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": round(x0, 6),
+                "y": round(y1, 6),
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 13},
+            }
+        )
+        for k, (runs, label) in enumerate(zip(frames, labels, strict=True)):
+            color, dash = AB_COLORS[k % len(AB_COLORS)], AB_DASH[k % len(AB_DASH)]
+            series = [measure.series(df) for df in runs]
+            length = min((len(s) for s in series), default=0)
+            x = np.arange(length, dtype=float)
+            stack = np.vstack([s[:length] for s in series]) if series else np.zeros((0, 0))
+            if len(series) > 1:
+                for i in range(len(series)):
+                    traces.append(
+                        {
+                            "type": "scatter",
+                            "mode": "lines",
+                            "x": x,
+                            "y": stack[i],
+                            "xaxis": xref,
+                            "yaxis": yref,
+                            "line": {"color": color, "width": 0.8, "dash": dash},
+                            "opacity": 0.35,
+                            "hoverinfo": "skip",
+                            "showlegend": False,
+                            "legendgroup": f"arm{k}",
+                            "name": f"{label} (one seed)",
+                        }
+                    )
+            mean = stack.mean(axis=0) if len(series) else np.zeros(0)
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": x,
+                    "y": mean,
+                    "xaxis": xref,
+                    "yaxis": yref,
+                    "line": {"color": color, "width": 2.6, "dash": dash},
+                    "name": label if len(series) <= 1 else f"{label} (mean of {len(series)} seeds)",
+                    "legendgroup": f"arm{k}",
+                    "showlegend": p == 0,
+                    "hovertemplate": f"{label}: %{{y:.3g}}<extra></extra>",
+                }
+            )
+    return {"data": traces, "layout": layout}

@@ -27,6 +27,7 @@ from dashboard.controls import (
 )
 from dashboard.plotly_view import PlotlyView
 from dashboard.simulation import DEFAULT_MAX_SNAPSHOTS, KINDS, Simulation
+from dashboard.teaching_page import TEACHING_CSS, CompareView, TeachingView
 
 DEFAULT_SEED = 42
 DEFAULT_SCENARIO = "baseline"
@@ -379,10 +380,8 @@ def Exports(sim: Simulation, state: dict):
 
 
 @solara.component
-def Page():
-    solara.Title("Collaborative innovation: trust networks")
-    solara.Style(CSS)
-
+def Explorer():
+    """Explore mode: one model with every control, the network view, charts and replay."""
     base = SCENARIOS[DEFAULT_SCENARIO]
     sim: Simulation = solara.use_memo(
         lambda: Simulation(base, DEFAULT_SEED, max_snapshots=DEFAULT_MAX_SNAPSHOTS), []
@@ -678,3 +677,37 @@ def Page():
                 PlotlyView(charts, key=charts_key)
 
             Exports(sim, export_state)
+
+
+MODES: tuple[tuple[str, str], ...] = (
+    ("explore", "Explore"),
+    ("teaching", "Teaching: guided scenarios"),
+    ("compare", "A/B comparison"),
+)
+
+
+@solara.component
+def Page():
+    """The app: a mode bar over Explore, Teaching and A/B views (one shown at a time)."""
+    solara.Title("Collaborative innovation: trust networks")
+    solara.Style(CSS + TEACHING_CSS)
+    mode = solara.use_reactive("explore")
+    with solara.Row(
+        gap="6px",
+        classes=["mode-bar"],
+        style={"padding": "6px 10px", "border-bottom": "1px solid #ddd", "align-items": "center"},
+    ):
+        for key, label in MODES:
+            solara.Button(
+                label,
+                on_click=lambda key=key: mode.set(key),
+                color="primary" if mode.value == key else None,
+                text=mode.value != key,
+                classes=["mode-button", f"mode-{key}"],
+            )
+    if mode.value == "teaching":
+        TeachingView()
+    elif mode.value == "compare":
+        CompareView()
+    else:
+        Explorer()
