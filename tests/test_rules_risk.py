@@ -174,3 +174,63 @@ def test_success_probability_bad_inputs(override, name):
 def test_bad_inputs_raise_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# --- The model's fast paths must agree with the checked rules --------------------------------
+_unit = st.floats(0.0, 1.0, allow_nan=False)
+_pos = st.floats(0.0, 50.0, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    committed=st.lists(_pos, min_size=4, max_size=4),
+    required=st.lists(_pos, min_size=4, max_size=4),
+    raw_w=st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4),
+    base=_unit,
+    cap=_unit,
+    trust=_unit,
+    synergy=st.floats(0.0, 2.0),
+    tech=st.floats(0.0, 3.0),
+)
+def test_unchecked_kernel_equals_checked_rule(
+    committed, required, raw_w, base, cap, trust, synergy, tech
+):
+    from abm.rules.risk import coverage_unchecked, expected_success_unchecked
+
+    w = np.array(raw_w) / sum(raw_w)
+    kappa = coverage(committed, required)
+    assert coverage_unchecked(committed, required) == pytest.approx(kappa.tolist(), abs=1e-12)
+    fast = expected_success_unchecked(base, kappa.tolist(), w.tolist(), cap, trust, synergy, tech)
+    slow = success_probability(base, kappa, w, cap, trust, synergy, tech)
+    assert fast == pytest.approx(slow, rel=1e-12, abs=1e-15)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.lists(_unit, min_size=3, max_size=3), _unit, _unit), min_size=1, max_size=8
+    ),
+    raw_w=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3),
+    base=_unit,
+)
+def test_batched_success_equals_one_at_a_time(rows, raw_w, base):
+    from abm.rules.risk import success_probabilities
+
+    kappa = np.array([r[0] for r in rows])
+    caps = np.array([r[1] for r in rows])
+    trusts = np.array([r[2] for r in rows])
+    batch = success_probabilities(base, kappa, raw_w, caps, trusts, 0.3, 1.1)
+    single = [
+        success_probability(base, k, raw_w, c, t, 0.3, 1.1)
+        for k, c, t in zip(kappa, caps, trusts, strict=True)
+    ]
+    np.testing.assert_allclose(batch, single, rtol=1e-12, atol=1e-15)
+
+
+def test_batched_success_rejects_mismatched_rows():
+    from abm.rules.risk import success_probabilities
+
+    with pytest.raises(ValueError, match="one entry per team"):
+        success_probabilities(0.5, np.ones((2, 4)), np.ones(4) / 4, [0.5], [0.5, 0.5], 0.2, 1.0)
+    with pytest.raises(ValueError, match="kappa"):
+        success_probabilities(0.5, np.full((1, 4), 1.5), np.ones(4) / 4, [0.5], [0.5], 0.2, 1.0)

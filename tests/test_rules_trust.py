@@ -214,3 +214,23 @@ def test_trust_stage_is_monotone_in_trust_and_projects(trust, n):
 def test_bad_inputs_raise_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    trusts=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=20),
+    projects=st.lists(st.integers(0, 12), min_size=20, max_size=20),
+)
+def test_vectorised_stage_codes_match_scalar_classifier(trusts, projects):
+    from abm.rules.trust import TRUST_STAGES, trust_stage, trust_stage_codes
+
+    kw = dict(
+        consolidation_trust=0.6,
+        cooperation_trust=0.75,
+        consolidation_projects=2,
+        cooperation_projects=5,
+    )
+    n = projects[: len(trusts)]
+    codes = trust_stage_codes(np.array(trusts), np.array(n), **kw)
+    expected = [TRUST_STAGES.index(trust_stage(t, k, **kw)) for t, k in zip(trusts, n, strict=True)]
+    assert codes.tolist() == expected
