@@ -30,9 +30,11 @@ Rules, as implemented (one step = one team):
 
 Sources actually read for these rules: the paper's abstract and the start of its Fig. 2 legend
 (PubMed 15860629 / PMC2128751); the NetLogo Models Library page "Team Assembly" (its description
-text only; its code's licence forbids copying and none was copied); secondary concept notes on
-the paper (science-of-science notes quoting its full text on τ, the four link types, the
-critical line p_c(m, q) and the branched giant component near the transition).
+text only; its code's licence forbids copying and none was copied); secondary notes that quote
+the paper's full text, in the repository filipinascimento/scisci-wiki (concepts/methods/
+inactive_agent_turnover_rule.md on τ, concepts/measures/team_link_type_composition.md on the
+link types, concepts/mechanisms/collaboration_percolation_transition.md on the critical line
+p_c(m, q)).
 
 Where the paper (as far as we could read it) is silent, we chose:
 

@@ -167,8 +167,8 @@ def plot(data: pd.DataFrame, args: argparse.Namespace) -> None:
     )
     ax2.set(
         xlabel="p",
-        ylabel="share of team pairs that are repeat incumbent–incumbent",
-        title="Repeat collaborations",
+        ylabel="share of team pairs",
+        title="Repeat incumbent–incumbent pairs",
         xlim=(0, 1),
         ylim=(0, 1.02),
     )
@@ -176,8 +176,9 @@ def plot(data: pd.DataFrame, args: argparse.Namespace) -> None:
     ax1.grid(alpha=0.3)
     ax2.grid(alpha=0.3)
     fig.suptitle(
-        f"Team assembly (Guimerà et al. 2005), m = {args.team_size}, τ = {args.max_downtime}: "
-        f"mean over steps {args.burn_in + 1}–{args.steps} and {n_rep} runs (band: min–max)",
+        f"Team assembly (Guimerà et al. 2005), m = {args.team_size}, τ = {args.max_downtime}; "
+        f"mean over steps {args.burn_in + 1}–{args.steps} and {n_rep} runs per point "
+        "(band: min–max over runs)",
         fontsize=9,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
