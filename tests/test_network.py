@@ -1,0 +1,493 @@
+"""Tests of abm.network.TrustNetwork (columnar store) and the sparse structure metrics.
+
+* Hand calculations: beta trust (r+1)/(r+s+2), forgetting by (1−λ) per call, the pruning rules,
+  priors and public reputation, trust stages.
+* A hypothesis state machine drives random sequences of add / record / seed / remove / decay /
+  reputation / shock against a plain dict-based reference written here, with a tiny initial
+  capacity so slots are reused and the arrays grow; after every operation the store, its
+  adjacency, its ``graph`` view, ``stats()``, ``kind_matrix()`` and ``undirected_pairs()`` must
+  match the reference and networkx computations on the view.
+* ``metrics.structure_from_edges`` against ``metrics.clustering`` / ``n_components`` /
+  ``giant_component_share`` / ``mean_path_length`` and networkx on random graphs, with the same
+  rng seed for the sampled path length.
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+)
+
+from abm import metrics
+from abm.network import ORIGINS, TrustNetwork
+
+STAGE_KW = dict(
+    consolidation_trust=0.6,
+    cooperation_trust=0.8,
+    consolidation_projects=2,
+    cooperation_projects=4,
+)
+KINDS3 = ("maker", "university", "enterprise")
+
+
+def make_net(capacity: int = 1024) -> TrustNetwork:
+    return TrustNetwork(**STAGE_KW, kinds=KINDS3, capacity=capacity)
+
+
+def hand_trust(r: float, s: float) -> float:
+    return (r + 1.0) / (r + s + 2.0)
+
+
+def hand_stage(t: float, n: int) -> str:
+    """Seed 002's three stages with the thresholds of STAGE_KW (cooperation checked first)."""
+    if t >= STAGE_KW["cooperation_trust"] and n >= STAGE_KW["cooperation_projects"]:
+        return "trust_based_cooperation"
+    if t >= STAGE_KW["consolidation_trust"] and n >= STAGE_KW["consolidation_projects"]:
+        return "consolidation"
+    return "formation"
+
+
+# --------------------------------------------------------------------------- hand calculations
+
+
+def test_record_and_trust_by_hand():
+    net = make_net()
+    for uid, kind in ((1, "maker"), (2, "university"), (3, "maker")):
+        net.add_actor(uid, kind)
+    assert net.trust(1, 2) == 0.5  # no evidence: (0+1)/(0+0+2)
+    net.record(1, 2, positive=1.0, negative=0.0, step=3)
+    assert math.isclose(net.trust(1, 2), 2 / 3)  # (1+1)/(1+0+2)
+    assert net.trust(2, 1) == 0.5  # directed: 2 has seen nothing of 1
+    net.record(1, 2, positive=0.0, negative=2.0, step=5)
+    assert math.isclose(net.trust(1, 2), 2 / 5)  # (1+1)/(1+2+2)
+    e = net.edge(1, 2)
+    assert e["r"] == 1.0 and e["s"] == 2.0 and e["n_projects"] == 2
+    assert e["first_step"] == 3 and e["last_step"] == 5 and e["origin"] == "direct"
+    assert net.n_edges == 1 and net.has_tie(1, 2) and not net.has_tie(2, 1)
+    assert list(net.partners(1)) == [2] and list(net.partners(2)) == []
+
+
+def test_decay_multiplies_evidence_each_call():
+    net = make_net()
+    net.add_actor(1, "maker")
+    net.add_actor(2, "maker")
+    net.record(1, 2, positive=4.0, negative=2.0, step=0)
+    for k in range(1, 4):
+        net.decay_and_prune(rate=0.1, step=0, prune_trust=0.0, prune_after=100, min_evidence=0.0)
+        e = net.edge(1, 2)
+        # after k calls: r = 4·0.9^k, s = 2·0.9^k
+        assert math.isclose(e["r"], 4.0 * 0.9**k) and math.isclose(e["s"], 2.0 * 0.9**k)
+        assert math.isclose(e["trust"], hand_trust(4.0 * 0.9**k, 2.0 * 0.9**k))
+
+
+def test_rate_zero_keeps_evidence():
+    net = make_net()
+    net.add_actor(1, "maker")
+    net.add_actor(2, "maker")
+    net.record(1, 2, positive=1.0, negative=0.5, step=0)
+    net.decay_and_prune(rate=0.0, step=1, prune_trust=0.0, prune_after=100, min_evidence=0.0)
+    assert net.edge(1, 2)["r"] == 1.0 and net.edge(1, 2)["s"] == 0.5
+
+
+def test_pruning_rules():
+    net = make_net()
+    for uid in range(1, 7):
+        net.add_actor(uid, "maker")
+    # forgotten: total evidence 0.1 < min_evidence 0.2 (fresh and trusted, still goes)
+    net.record(1, 2, positive=0.1, negative=0.0, step=10)
+    # stale (10 − 0 > 5) and low trust (1/4 < 0.4): goes
+    net.record(3, 4, positive=0.0, negative=2.0, step=0)
+    # stale but trusted (3/4 ≥ 0.4): stays
+    net.record(5, 6, positive=2.0, negative=0.0, step=0)
+    # low trust but fresh (10 − 9 ≤ 5): stays
+    net.record(6, 5, positive=0.0, negative=2.0, step=9)
+    removed = net.decay_and_prune(
+        rate=0.0, step=10, prune_trust=0.4, prune_after=5, min_evidence=0.2
+    )
+    assert removed == 2
+    assert not net.has_tie(1, 2) and not net.has_tie(3, 4)
+    assert net.has_tie(5, 6) and net.has_tie(6, 5) and net.n_edges == 2
+    assert list(net.partners(1)) == [] and list(net.partners(3)) == []
+
+
+def test_remove_actor_removes_every_tie_and_keeps_the_rest():
+    net = make_net(capacity=2)  # forces growth; freed slots get reused below
+    for uid in range(1, 6):
+        net.add_actor(uid, "maker")
+    pairs = [(1, 2), (2, 1), (3, 2), (2, 4), (4, 5), (5, 3), (1, 3)]
+    for k, (i, j) in enumerate(pairs):
+        net.record(i, j, positive=float(k), negative=1.0, step=k)
+    net.remove_actor(2)
+    assert 2 not in net and net.n_nodes == 4
+    assert not any(2 in (i, j) for i, j in net.graph.edges)
+    survivors = [(i, j) for i, j in pairs if 2 not in (i, j)]
+    assert sorted(net.graph.edges) == sorted(survivors) and net.n_edges == len(survivors)
+    for i, j in survivors:
+        k = pairs.index((i, j))
+        assert net.edge(i, j)["r"] == float(k) and net.edge(i, j)["first_step"] == k
+    # new ties reuse freed slots without disturbing the survivors
+    net.add_actor(6, "university")
+    net.record(6, 1, positive=3.0, negative=0.0, step=20)
+    net.record(1, 6, positive=0.0, negative=3.0, step=20)
+    for i, j in survivors:
+        assert net.edge(i, j)["r"] == float(pairs.index((i, j)))
+    assert math.isclose(net.trust(6, 1), 4 / 5) and math.isclose(net.trust(1, 6), 1 / 5)
+    net.remove_actor(99)  # unknown: nothing happens
+    assert net.n_edges == len(survivors) + 2
+
+
+def test_priors_and_public_reputation():
+    net = make_net()
+    for uid in (1, 2, 3):
+        net.add_actor(uid, "maker")
+    # a brokered introduction: 1.5 prior positive evidence → (1.5+1)/(1.5+2) before any project
+    assert math.isclose(net.trust(1, 2, prior_positive=1.5), 2.5 / 3.5)
+    net.record(1, 2, positive=1.0, negative=0.0, step=0, origin="brokered", prior_positive=1.5)
+    assert math.isclose(net.trust(1, 2), 3.5 / 4.5) and net.edge(1, 2)["origin"] == "brokered"
+    # the prior applies only when the tie is created
+    net.record(1, 2, positive=0.0, negative=0.0, step=1, prior_positive=5.0)
+    assert math.isclose(net.edge(1, 2)["r"], 2.5)
+    # a public defection by 2: existing ties into 2 and strangers' priors both get worse
+    net.add_negative_to_all(2, 1.0)
+    assert math.isclose(net.trust(1, 2), 3.5 / 5.5)
+    assert math.isclose(net.trust(3, 2), 1 / 3)  # stranger: (0+1)/(0+1+2)
+    net.record(3, 2, positive=1.0, negative=0.0, step=2)
+    assert net.edge(3, 2)["s"] == 1.0  # a new tie starts from the public record
+    net.seed_tie(2, 3, positive=2.0, step=2, origin="spinoff")
+    e = net.edge(2, 3)
+    assert e["r"] == 2.0 and e["n_projects"] == 0 and e["origin"] == "spinoff"
+
+
+def test_stages_by_hand():
+    net = make_net()
+    net.add_actor(1, "maker")
+    net.add_actor(2, "maker")
+    expected = [
+        "formation",  # n=1, trust 2/3: below 2 projects
+        "consolidation",  # n=2, trust 3/4 ≥ 0.6
+        "consolidation",  # n=3, trust 4/5 ≥ 0.8 but fewer than 4 projects
+        "trust_based_cooperation",  # n=4, trust 5/6
+    ]
+    for k, stage in enumerate(expected):
+        net.record(1, 2, positive=1.0, negative=0.0, step=k)
+        assert net.edge(1, 2)["stage"] == stage
+    net.record(1, 2, positive=0.0, negative=6.0, step=9)  # trust 6/12 = 0.5 → formation
+    assert net.edge(1, 2)["stage"] == "formation"
+
+
+def test_shock_lowers_trust_by_about_the_amount():
+    net = make_net()
+    for uid in (1, 2, 3):
+        net.add_actor(uid, "maker")
+    net.record(1, 2, positive=8.0, negative=0.0, step=0)  # 9/10
+    net.record(2, 3, positive=0.0, negative=0.0, step=0)  # 1/2
+    net.shock(0.3)
+    assert math.isclose(net.trust(1, 2), 0.6)  # 0.9 − 0.3
+    assert math.isclose(net.trust(2, 3), 0.2)  # 0.5 − 0.3
+    assert net.edge(1, 2)["r"] == 8.0  # only negative evidence is added
+    with pytest.raises(ValueError, match="shock"):
+        net.shock(1.5)
+
+
+# --------------------------------------------------------------------------- reference model
+
+
+class Reference:
+    """Plain dicts: what the columnar store must behave like (from its documentation)."""
+
+    def __init__(self) -> None:
+        self.kind: dict[int, str] = {}
+        self.edges: dict[tuple[int, int], dict] = {}  # insertion order = creation order
+        self.public: dict[int, float] = {}
+
+    def add(self, uid: int, kind: str) -> None:
+        self.kind[uid] = kind
+
+    def remove(self, uid: int) -> None:
+        self.kind.pop(uid, None)
+        self.public.pop(uid, None)
+        self.edges = {k: e for k, e in self.edges.items() if uid not in k}
+
+    def _new(self, i, j, r, s, step, origin):
+        self.edges[(i, j)] = dict(r=r, s=s, n=0, first=step, last=step, origin=origin)
+
+    def record(self, i, j, pos, neg, step, origin, prior):
+        if (i, j) not in self.edges:
+            self._new(i, j, prior, self.public.get(j, 0.0), step, origin)
+        e = self.edges[(i, j)]
+        e["r"] += pos
+        e["s"] += neg
+        e["n"] += 1
+        e["last"] = step
+
+    def seed(self, i, j, pos, step, origin):
+        if (i, j) not in self.edges:
+            self._new(i, j, pos, 0.0, step, origin)
+
+    def public_negative(self, j, amount):
+        self.public[j] = self.public.get(j, 0.0) + amount
+        for (_, b), e in self.edges.items():
+            if b == j:
+                e["s"] += amount
+
+    def shock(self, amount):
+        for e in self.edges.values():
+            target = max(hand_trust(e["r"], e["s"]) - amount, 0.01)
+            e["s"] = max(e["s"], (e["r"] + 1.0) / target - e["r"] - 2.0)
+
+    def decay_prune(self, rate, step, prune_trust, prune_after, min_evidence):
+        for e in self.edges.values():
+            e["r"] *= 1.0 - rate
+            e["s"] *= 1.0 - rate
+        keep = {}
+        for k, e in self.edges.items():
+            t = hand_trust(e["r"], e["s"])
+            forgotten = e["r"] + e["s"] < min_evidence
+            stale_low = (step - e["last"]) > prune_after and t < prune_trust
+            if not (forgotten or stale_low):
+                keep[k] = e
+        removed = len(self.edges) - len(keep)
+        self.edges = keep
+        return removed
+
+    def trust(self, i, j, prior=0.0):
+        e = self.edges.get((i, j))
+        if e is not None:
+            return hand_trust(e["r"], e["s"])
+        return (prior + 1.0) / (prior + self.public.get(j, 0.0) + 2.0)
+
+
+evidence = st.floats(0.0, 5.0, allow_nan=False)
+
+
+class NetworkMachine(RuleBasedStateMachine):
+    """Random operation sequences on a TrustNetwork and on the reference, compared throughout."""
+
+    @initialize()
+    def start(self):
+        self.net = TrustNetwork(**STAGE_KW, kinds=KINDS3, capacity=2)
+        self.ref = Reference()
+        self.next_uid = 0
+        self.step = 0
+
+    def _pair(self, data):
+        uids = sorted(self.ref.kind)
+        i = data.draw(st.sampled_from(uids))
+        j = data.draw(st.sampled_from([u for u in uids if u != i]))
+        return i, j
+
+    @rule(kind=st.sampled_from((*KINDS3, "finance")))
+    def add_actor(self, kind):
+        self.net.add_actor(self.next_uid, kind)
+        self.ref.add(self.next_uid, kind)
+        self.next_uid += 1
+
+    @precondition(lambda self: len(self.ref.kind) >= 2)
+    @rule(
+        data=st.data(),
+        pos=evidence,
+        neg=evidence,
+        origin=st.sampled_from(ORIGINS),
+        prior=st.sampled_from([0.0, 1.0, 1.5]),
+    )
+    def record(self, data, pos, neg, origin, prior):
+        i, j = self._pair(data)
+        self.net.record(
+            i, j, positive=pos, negative=neg, step=self.step, origin=origin, prior_positive=prior
+        )
+        self.ref.record(i, j, pos, neg, self.step, origin, prior)
+
+    @precondition(lambda self: len(self.ref.kind) >= 2)
+    @rule(data=st.data(), pos=evidence)
+    def seed_tie(self, data, pos):
+        i, j = self._pair(data)
+        self.net.seed_tie(i, j, positive=pos, step=self.step, origin="spinoff")
+        self.ref.seed(i, j, pos, self.step, "spinoff")
+
+    @precondition(lambda self: len(self.ref.kind) >= 1)
+    @rule(data=st.data())
+    def remove_actor(self, data):
+        uid = data.draw(st.sampled_from(sorted(self.ref.kind)))
+        self.net.remove_actor(uid)
+        self.ref.remove(uid)
+
+    @rule(
+        rate=st.sampled_from([0.0, 0.05, 0.3]),
+        dt=st.integers(0, 4),
+        prune_trust=st.sampled_from([0.0, 0.4, 0.6]),
+        prune_after=st.integers(1, 6),
+        min_evidence=st.sampled_from([0.0, 0.2, 1.0]),
+    )
+    def decay_and_prune(self, rate, dt, prune_trust, prune_after, min_evidence):
+        self.step += dt
+        kw = dict(prune_trust=prune_trust, prune_after=prune_after, min_evidence=min_evidence)
+        got = self.net.decay_and_prune(rate=rate, step=self.step, **kw)
+        want = self.ref.decay_prune(rate, self.step, **kw)
+        assert got == want
+
+    @precondition(lambda self: len(self.ref.kind) >= 1)
+    @rule(data=st.data(), amount=st.sampled_from([0.5, 1.0]))
+    def publicise(self, data, amount):
+        j = data.draw(st.sampled_from(sorted(self.ref.kind)))
+        self.net.add_negative_to_all(j, amount)
+        self.ref.public_negative(j, amount)
+
+    @rule(amount=st.sampled_from([0.0, 0.1, 0.4]))
+    def shock(self, amount):
+        self.net.shock(amount)
+        self.ref.shock(amount)
+
+    @invariant()
+    def store_matches_reference(self):
+        net, ref = self.net, self.ref
+        assert net.n_nodes == len(ref.kind) and net.n_edges == len(ref.edges)
+        assert dict(net.node_kind) == ref.kind
+        for (i, j), e in ref.edges.items():
+            got = net.edge(i, j)
+            assert got is not None, (i, j)
+            assert math.isclose(got["r"], e["r"], rel_tol=1e-9, abs_tol=1e-12)
+            assert math.isclose(got["s"], e["s"], rel_tol=1e-9, abs_tol=1e-12)
+            t = hand_trust(e["r"], e["s"])
+            assert math.isclose(got["trust"], t, rel_tol=1e-9)
+            assert 0.0 < got["trust"] < 1.0
+            assert got["n_projects"] == e["n"]
+            assert got["first_step"] == e["first"] and got["last_step"] == e["last"]
+            assert got["origin"] == e["origin"]
+            assert got["stage"] == hand_stage(t, e["n"])
+        for i in ref.kind:
+            want = [b for (a, b) in ref.edges if a == i]
+            assert list(net.partners(i)) == want  # in order of tie creation
+        # trust lookups for ties and non-ties (priors and public reputation)
+        uids = sorted(ref.kind)[:6]
+        for i in uids:
+            for j in uids:
+                if i != j:
+                    assert math.isclose(net.trust(i, j, 1.0), ref.trust(i, j, 1.0))
+                    assert net.has_tie(i, j) == ((i, j) in ref.edges)
+
+    @invariant()
+    def graph_view_matches_store(self):
+        g, ref = self.net.graph, self.ref
+        assert dict(g.nodes(data="kind")) == ref.kind
+        assert set(g.edges) == set(ref.edges)
+        for (i, j), e in ref.edges.items():
+            d = g.edges[i, j]
+            assert math.isclose(d["trust"], hand_trust(e["r"], e["s"]), rel_tol=1e-9)
+            assert d["n_projects"] == e["n"] and d["origin"] == e["origin"]
+            assert d["last_step"] == e["last"]
+
+    @invariant()
+    def stats_match_networkx(self):
+        net = self.net
+        g = net.graph
+        st_ = net.stats()
+        n, m = g.number_of_nodes(), g.number_of_edges()
+        assert st_["n_nodes"] == n and st_["n_edges"] == m
+        assert math.isclose(st_["density"], nx.density(g) if n > 1 else 0.0)
+        deg = sum(d for _, d in g.degree()) / n if n else 0.0
+        assert math.isclose(st_["mean_degree"], deg)
+        trusts = [d["trust"] for _, _, d in g.edges(data=True)]
+        assert math.isclose(st_["mean_trust"], float(np.mean(trusts)) if m else 0.0)
+        assert math.isclose(st_["share_cross_kind_edges"], metrics.share_cross_kind_edges(g))
+        origins = [d["origin"] for _, _, d in g.edges(data=True)]
+        assert st_["n_brokered_ties"] == origins.count("brokered")
+        stages = [d["stage"] for _, _, d in g.edges(data=True)]
+        for s in ("formation", "consolidation", "trust_based_cooperation"):
+            assert st_[f"n_edges_stage_{s}"] == stages.count(s)
+        kinds = (*KINDS3, "finance", "unused")
+        want = metrics.collaboration_matrix(g, kinds).to_numpy()
+        np.testing.assert_array_equal(net.kind_matrix(kinds), want)
+        u, v = net.undirected_pairs()
+        assert sorted(zip(u.tolist(), v.tolist(), strict=True)) == sorted(g.edges)
+        among = set(sorted(self.ref.kind)[::2])
+        u, v = net.undirected_pairs(among)
+        sub = [(a, b) for a, b in g.edges if a in among and b in among]
+        assert sorted(zip(u.tolist(), v.tolist(), strict=True)) == sorted(sub)
+
+
+NetworkMachine.TestCase.settings = settings(
+    max_examples=60,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+TestNetworkAgainstReference = NetworkMachine.TestCase
+
+
+# --------------------------------------------------------------------------- structure metrics
+
+
+@st.composite
+def random_graphs(draw):
+    n = draw(st.integers(0, 30))
+    ids = draw(st.lists(st.integers(0, 10_000), min_size=n, max_size=n, unique=True))
+    m = draw(st.integers(0, 3 * n)) if n else 0
+    edges = [
+        (draw(st.sampled_from(ids)), draw(st.sampled_from(ids))) for _ in range(m)
+    ]  # may hold duplicates, reversed pairs and self-loops
+    samples = draw(st.integers(1, 12))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return ids, edges, samples, seed
+
+
+@settings(max_examples=120, deadline=None)
+@given(random_graphs())
+def test_structure_from_edges_matches_metrics_and_networkx(case):
+    ids, edges, samples, seed = case
+    G = nx.Graph()
+    G.add_nodes_from(ids)
+    G.add_edges_from(edges)
+    u = np.array([a for a, _ in edges], dtype=np.int64)
+    v = np.array([b for _, b in edges], dtype=np.int64)
+    got = metrics.structure_from_edges(
+        ids, u, v, path_samples=samples, rng=np.random.default_rng(seed)
+    )
+    assert math.isclose(got["clustering"], metrics.clustering(G), abs_tol=1e-12)
+    assert got["n_components"] == metrics.n_components(G)
+    assert math.isclose(got["giant_component_share"], metrics.giant_component_share(G))
+    want_mpl = metrics.mean_path_length(G, samples=samples, rng=np.random.default_rng(seed))
+    assert math.isclose(got["mean_path_length"], want_mpl, rel_tol=1e-12, abs_tol=1e-12)
+    # and networkx itself, where no sampling is involved
+    simple = nx.Graph(G)
+    simple.remove_edges_from(list(nx.selfloop_edges(simple)))
+    if ids:
+        assert math.isclose(got["clustering"], nx.average_clustering(simple), abs_tol=1e-12)
+        assert got["n_components"] == nx.number_connected_components(simple)
+        giant = max(nx.connected_components(simple), key=len)
+        assert math.isclose(got["giant_component_share"], len(giant) / len(ids))
+        if 2 <= len(giant) <= samples:
+            exact = nx.average_shortest_path_length(simple.subgraph(giant))
+            assert math.isclose(got["mean_path_length"], exact, rel_tol=1e-12)
+
+
+def test_structure_from_edges_by_hand():
+    # a triangle 1-2-3 with a tail 3-4, plus an isolated node 5:
+    # local clustering 1, 1, 1/3, 0, 0 → mean 7/15; components 2; giant 4/5;
+    # path lengths in the giant: 1-2 1, 1-3 1, 1-4 2, 2-3 1, 2-4 2, 3-4 1 → 8/6
+    u = np.array([1, 2, 3, 3])
+    v = np.array([2, 3, 1, 4])
+    got = metrics.structure_from_edges(
+        [1, 2, 3, 4, 5], u, v, path_samples=10, rng=np.random.default_rng(0)
+    )
+    assert math.isclose(got["clustering"], 7 / 15)
+    assert got["n_components"] == 2
+    assert math.isclose(got["giant_component_share"], 4 / 5)
+    assert math.isclose(got["mean_path_length"], 8 / 6)
+
+
+def test_structure_from_edges_rejects_unknown_endpoints():
+    with pytest.raises(ValueError, match="endpoint"):
+        metrics.structure_from_edges(
+            [1, 2], np.array([1]), np.array([3]), path_samples=2, rng=np.random.default_rng(0)
+        )
