@@ -755,6 +755,7 @@ def charts_png(reporters: pd.DataFrame, snap: Snapshot) -> bytes:
 AB_COLORS: tuple[str, ...] = ("#0072B2", "#D55E00")
 AB_DASH: tuple[str, ...] = ("solid", "dash")
 AB_ROW_HEIGHT = 250
+AB_PANEL_WIDTH = 390  # px; a fixed width reads the same on a laptop and a projector
 
 
 def comparison_figure(
@@ -783,21 +784,20 @@ def comparison_figure(
     n = len(measures)
     cols = max(1, min(cols, n))
     rows = math.ceil(n / cols)
-    hgap, vgap = 0.1, 0.16 / rows
+    hgap, vgap = 0.12 / max(cols - 1, 1), 0.3 / rows
     w = (1.0 - hgap * (cols - 1)) / cols
     h = (1.0 - vgap * (rows - 1)) / rows
     traces: list[dict[str, Any]] = []
+    height = 110 + AB_ROW_HEIGHT * rows
+    margin = {"l": 55, "r": 20, "t": 80, "b": 40}
+    plot_h = height - margin["t"] - margin["b"]
     layout: dict[str, Any] = {
-        "height": 70 + AB_ROW_HEIGHT * rows,
-        "margin": {"l": 55, "r": 20, "t": 60, "b": 40},
+        "height": height,
+        "width": margin["l"] + margin["r"] + AB_PANEL_WIDTH * cols,
+        "margin": margin,
         "showlegend": True,
-        "legend": {
-            "orientation": "h",
-            "x": 0.0,
-            "y": 1.0,
-            "yanchor": "bottom",
-            "yref": "container",
-        },
+        # Above the panels' titles: 30 px over the top of the plotting area.
+        "legend": {"orientation": "h", "x": 0.0, "y": 1.0 + 30 / plot_h, "yanchor": "bottom"},
         "hovermode": "x unified",
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
@@ -835,7 +835,7 @@ def comparison_figure(
                 "xanchor": "left",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 13},
+                "font": {"size": 12},
             }
         )
         for k, (runs, label) in enumerate(zip(frames, labels, strict=True)):

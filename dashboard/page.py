@@ -262,41 +262,42 @@ def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
 
 @solara.component
 def Toolbar(playing: bool, speed: int, shock: float, actions: dict):
-    """Step, Run/Pause, Reset, speed, shock size and the shock button."""
-    solara.Button(
-        "Step",
-        on_click=actions["step"],
-        color="primary",
-        disabled=playing,
-        classes=["step-button"],
-    )
-    solara.Button(
-        "Pause" if playing else "Run",
-        on_click=actions["toggle_run"],
-        color="warning" if playing else "success",
-        classes=["run-button"],
-    )
-    solara.Button("Reset", on_click=actions["reset"], classes=["reset-button"])
-    with solara.Column(style={"width": "300px"}):
-        solara.SliderInt(
-            "Speed (steps/s)", value=speed, min=1, max=SPEEDS[-1], on_value=actions["speed"]
+    """Step, Run/Pause, Reset, speed, shock size and the shock button (one wrapping row)."""
+    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
+        solara.Button(
+            "Step",
+            on_click=actions["step"],
+            color="primary",
+            disabled=playing,
+            classes=["step-button"],
         )
-    with solara.Column(style={"width": "280px"}):
-        solara.SliderFloat(
-            "Shock size",
-            value=shock,
-            min=0.05,
-            max=0.9,
-            step=0.05,
-            on_value=actions["shock_size"],
+        solara.Button(
+            "Pause" if playing else "Run",
+            on_click=actions["toggle_run"],
+            color="warning" if playing else "success",
+            classes=["run-button"],
         )
-    solara.Button(
-        "Trust shock",
-        on_click=actions["shock"],
-        color="error",
-        outlined=True,
-        classes=["shock-button"],
-    )
+        solara.Button("Reset", on_click=actions["reset"], classes=["reset-button"])
+        with solara.Column(style={"width": "300px"}):
+            solara.SliderInt(
+                "Speed (steps/s)", value=speed, min=1, max=SPEEDS[-1], on_value=actions["speed"]
+            )
+        with solara.Column(style={"width": "280px"}):
+            solara.SliderFloat(
+                "Shock size",
+                value=shock,
+                min=0.05,
+                max=0.9,
+                step=0.05,
+                on_value=actions["shock_size"],
+            )
+        solara.Button(
+            "Trust shock",
+            on_click=actions["shock"],
+            color="error",
+            outlined=True,
+            classes=["shock-button"],
+        )
 
 
 @solara.component

@@ -14,7 +14,9 @@ one seed shared by both scenarios.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -179,7 +181,7 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         things_to_try=(
             "Set 'Max team size' to 2 or 3 in Explore mode: how much does one partner help?",
-            "Switch off trust ('trust_on') to see whether *who* you team up with matters too.",
+            "Switch off 'Trust on' (mechanism switches) to see whether it matters who you team up with.",
         ),
     ),
     Lesson(
@@ -243,7 +245,7 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         measures=(
             Measure("mean_trust", "final", "mean trust"),
-            Measure("mean_fairness", "mean", "perceived fairness (mean over steps)"),
+            Measure("mean_fairness", "mean", "perceived fairness (average)"),
             Measure("n_makers_alive", "final", "maker teams alive at the end"),
         ),
         options=(
@@ -373,6 +375,23 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
 )
+
+
+def _steps_override(text: str | None) -> int | None:
+    """``DASHBOARD_LESSON_STEPS``: shorter (or longer) lessons for slow machines and tests."""
+    if text is None or not text.strip():
+        return None
+    s = text.strip()
+    if not s.isdigit() or not 1 <= int(s) <= 500:
+        raise ValueError(
+            f"DASHBOARD_LESSON_STEPS must be a whole number from 1 to 500, got {text!r}"
+        )
+    return int(s)
+
+
+_STEPS = _steps_override(os.environ.get("DASHBOARD_LESSON_STEPS"))
+if _STEPS is not None:
+    LESSONS = tuple(dataclasses.replace(x, steps=_STEPS) for x in LESSONS)
 
 
 def lesson(key: str) -> Lesson:

@@ -272,8 +272,9 @@ def TeachingView():
             with solara.Row(style={"align-items": "center"}):
                 is_running = running.value
                 finished = state.value is not None and state.value.finished
+                paused = state.value is not None and not finished
                 solara.Button(
-                    "Pause" if is_running else ("Run" if state.value is None else "Resume"),
+                    "Pause" if is_running else ("Resume" if paused else "Run"),
                     on_click=(lambda: running.set(False)) if is_running else start,
                     color="success",
                     disabled=prediction.value is None or finished,
@@ -383,6 +384,7 @@ def CompareView():
                     classes=["ab-seed"],
                 )
             with solara.Column(style={"width": "260px"}):
+                solara.Text(f"Steps: {steps.value}", classes=["param-label"])
                 solara.SliderInt(
                     "Steps",
                     value=steps.value,
@@ -441,7 +443,7 @@ def CompareView():
                     f"<tr><td>{html.escape(m.label)}</td><td>{teaching._num(va)}</td>"
                     f"<td>{teaching._num(vb)}</td><td>{teaching._num(vb - va)}</td></tr>"
                 )
-            with solara.Column(classes=["ab-summary"]):
+            with solara.Column(classes=["ab-summary"], style={"max-width": "900px"}):
                 solara.HTML(
                     tag="table",
                     unsafe_innerHTML=(

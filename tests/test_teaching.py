@@ -292,3 +292,10 @@ def test_ab_view_runs_both_with_the_typed_seed(dash_page):
     final = float(expected["mean_trust"].iloc[-1])
     assert f"{final:.3g}" in _text(table)
     assert len(_widgets(rc, "ab-network-0")) == len(_widgets(rc, "ab-network-1")) == 1
+
+
+@pytest.mark.parametrize("text", ["0", "abc", "-5", "12.5", "501"])
+def test_lesson_steps_setting_refuses_bad_values(text):
+    with pytest.raises(ValueError, match=r"DASHBOARD_LESSON_STEPS.*1 to 500"):
+        teaching._steps_override(text)
+    assert teaching._steps_override(" 15 ") == 15 and teaching._steps_override("") is None

@@ -4,6 +4,9 @@ Loads the page offline, checks that the network view and the charts render, clic
 times (step counter and a chart change), opens the inspector on an actor by clicking it in the
 network view, and saves a screenshot to the artifacts folder; the same screenshot refreshes
 ``docs/img/dashboard.png`` (the README's picture) when ``UPDATE_DOCS_SCREENSHOT`` is not ``0``.
+
+A second test walks one guided lesson of teaching mode through predict → run → reveal and
+saves ``teaching.png`` the same way (``docs/img/teaching.png``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS_SCREENSHOT = REPO / "docs" / "img" / "dashboard.png"
+DOCS_TEACHING_SCREENSHOT = REPO / "docs" / "img" / "teaching.png"
+LESSON_RUN_TIMEOUT_MS = 90_000
 LOAD_TIMEOUT_MS = 30_000
 
 
@@ -119,6 +124,59 @@ def test_dashboard_offline(dashboard_server, offline_page, artifacts_dir):
     shot = artifacts_dir / "dashboard.png"
     page.screenshot(path=str(shot), full_page=False)
     assert shot.stat().st_size > 10_000
+    _publish(shot, DOCS_SCREENSHOT)
+
+
+def _publish(shot: Path, target: Path) -> None:
+    """Copy an artifact screenshot into docs/img unless ``UPDATE_DOCS_SCREENSHOT=0``."""
     if os.environ.get("UPDATE_DOCS_SCREENSHOT", "1") != "0":
-        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOCS_SCREENSHOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, target)
+
+
+def test_teaching_lesson_predict_run_reveal(dashboard_server, offline_page, artifacts_dir):
+    page = offline_page
+    page.set_viewport_size({"width": 1300, "height": 1900})  # the whole lesson in one picture
+    page.goto(dashboard_server, wait_until="domcontentloaded")
+    _wait_or_explain(page, page.locator(".mode-teaching"), "the mode bar")
+    page.locator(".mode-teaching").click()
+    _wait_or_explain(page, page.locator(".lesson-partners"), "the lesson picker")
+    page.locator(".lesson-partners").click()
+    run = page.locator(".lesson-run")
+    _wait_or_explain(page, run, "the lesson's Run button")
+    assert "Why do makers need partners?" in page.locator(".lesson-card").inner_text()
+    assert run.is_disabled(), "Run must wait for a prediction"
+
+    # Predict, then run: the button unlocks, the charts fill, the reveal appears.
+    page.locator(".option-partners").click()
+    page.wait_for_function(
+        "() => { const b = document.querySelector('.lesson-run'); return b && !b.disabled; }",
+        timeout=15_000,
+    )
+    run.click()
+    _wait_or_explain(
+        page, page.locator(".lesson-charts .js-plotly-plot").first, "the lesson's charts"
+    )
+    reveal = page.locator(".lesson-reveal")
+    try:
+        reveal.wait_for(timeout=LESSON_RUN_TIMEOUT_MS)
+    except Exception as exc:
+        raise AssertionError(
+            f"no reveal after the lesson's run; progress: "
+            f"{page.locator('.lesson-progress-text').all_inner_texts()}"
+        ) from exc
+    text = reveal.inner_text()
+    assert "You predicted: More successes with partners" in text
+    headline = reveal.locator(".reveal-headline").inner_text()
+    assert "matches" in headline or "Not this time" in headline or "None of" in headline
+    assert "Successful projects (total):" in reveal.locator(".reveal-result").inner_text()
+    assert "Why (the mechanism in the model)" in text
+    # Once run, the other predictions are locked.
+    assert page.locator(".option-alone").is_disabled()
+    assert page.locator(".lesson-charts .scatterlayer path.js-line").count() >= 4
+
+    assert_rendered_offline(page)
+    shot = artifacts_dir / "teaching.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    _publish(shot, DOCS_TEACHING_SCREENSHOT)
