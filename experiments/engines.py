@@ -84,6 +84,14 @@ class ProcessEngine:
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, "workers": self.workers, "start_method": self.start_method}
 
+    def prepare(self) -> None:
+        """Start the fork server now, so its imports overlap with the driver's own setup."""
+        if self.start_method == "forkserver":
+            import multiprocessing.forkserver
+
+            multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
+            multiprocessing.forkserver.ensure_running()
+
     def _pool(self) -> cf.ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self.start_method)
         if self.start_method == "forkserver":

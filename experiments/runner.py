@@ -64,6 +64,7 @@ class RunResult:
     started: str = ""
     ended: str = ""
     elapsed_s: float = 0.0
+    cpu_s: float = 0.0
     worker: str = ""
 
 
@@ -155,6 +156,7 @@ def execute(task: RunTask) -> RunResult:
     """Run one task (in a worker). Exceptions become a failed result; Ctrl-C propagates."""
     started = storage.now()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     worker = f"{socket.gethostname()}:{os.getpid()}"
     try:
         model = get_model(task.model)
@@ -186,6 +188,7 @@ def execute(task: RunTask) -> RunResult:
             started=started,
             ended=storage.now(),
             elapsed_s=time.perf_counter() - t0,
+            cpu_s=time.process_time() - c0,
             worker=worker,
             traceback="".join(tb[-6:]),
         )
@@ -198,6 +201,7 @@ def execute(task: RunTask) -> RunResult:
         started=started,
         ended=storage.now(),
         elapsed_s=time.perf_counter() - t0,
+        cpu_s=time.process_time() - c0,
         worker=worker,
     )
 
@@ -356,6 +360,9 @@ def run_experiment(
     folder = Path(out) / spec.name
     runs_dir = folder / "runs"
     manifest_path = folder / "manifest.json"
+    prepare = getattr(engine, "prepare", None)
+    if prepare is not None:
+        prepare()
     check_reporters(spec, model_columns(spec))
     tasks = plan(spec)
 
@@ -420,7 +427,11 @@ def run_experiment(
                 if res.traceback:
                     rec["traceback"] = res.traceback
             rec.update(
-                started=res.started, ended=res.ended, elapsed_s=res.elapsed_s, worker=res.worker
+                started=res.started,
+                ended=res.ended,
+                elapsed_s=res.elapsed_s,
+                cpu_s=res.cpu_s,
+                worker=res.worker,
             )
             ran += 1
             progress.update(res.status == "done")
@@ -521,6 +532,7 @@ def _write_result(runs_dir: Path, task: RunTask, res: RunResult, spec: Experimen
         "final": res.final,
         "mean": {k: (None if math.isnan(v) else v) for k, v in res.mean.items()},
         "elapsed_s": res.elapsed_s,
+        "cpu_s": res.cpu_s,
         "started": res.started,
         "ended": res.ended,
         "worker": res.worker,

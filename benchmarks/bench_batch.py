@@ -1,0 +1,241 @@
+"""Batch experiments: parallel speedup of local worker processes and per-run overhead.
+
+(a) **Speedup.** The same sweep (8 runs: 4 grid points × 2 replicates of the baseline
+population, all reporters kept) is run through :func:`experiments.run_experiment` twice,
+serially in this process and with 2 worker processes (``ProcessEngine(2)``); wall times are
+compared. The parallel time includes starting the pool (the fork server imports Mesa and the
+model once, ~2 s), so it is what a user waits for; that fixed cost is why the sweep's runs are
+of a realistic length (baseline size, 200 steps) rather than tiny. Target (issue 7): >= 1.7×.
+Each run's wall and CPU time inside the workers are reported too: wall well above CPU means the
+workers waited for a core because something else was using the machine.
+
+(b) **Overhead per run** (dispatch + write), compared to one 1,000-actor × 200-step run:
+
+* *driver cost*: serial sweep wall time minus the runs' model time measured inside
+  ``execute`` (``RunResult.elapsed_s``), per run: the zero-step probe of the model's columns,
+  planning, summary statistics, the atomic Parquet write with fsync, manifest and progress bar;
+* *dispatch cost*: round trip of a real task and its real result (the recorded frame of a
+  200-step run, all reporters) through a warm 1-worker pool whose function returns that result
+  without running the model: pickling both ways plus inter-process transfer;
+* *big run*: a 1,000-actor run (makers, universities, enterprises in the baseline's 60:6:20
+  proportions, as in ``bench_model``) for 200 steps, timed once with ``abm.run``; with
+  ``quick`` it runs 20 steps and the time is scaled by 10 (said in the output).
+
+Overhead % = (driver cost + dispatch cost) / big-run time. Target (issue 7): < 5%. The per-run
+overhead hardly depends on the run's size (a 200-row frame either way), which is why it can be
+measured on smaller runs.
+
+Timings vary with machine load (the machine is shared); each number is one measurement, and the
+load average is printed with them.
+
+Usage::
+
+    python -m benchmarks.bench_batch            # full: 8 runs × 200 steps, big run 200 steps
+    python -m benchmarks.bench_batch --quick    # 8 runs × 30 steps, big run 20 steps × 10
+    python -m benchmarks.bench_batch --json     # the dict run() returns
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import json
+import multiprocessing
+import os
+import pickle
+import statistics
+import tempfile
+import textwrap
+import time
+from typing import Any
+
+from experiments.engines import PRELOAD, ProcessEngine, SerialEngine
+from experiments.runner import RunResult, RunTask, execute, plan, run_experiment
+from experiments.spec import parse_spec
+
+SWEEP = """
+name = "bench"
+steps = {steps}
+replicates = 2
+master_seed = 4
+[overrides]
+n_makers = {n_makers}
+[design.grid]
+trust_threshold = [0.25, 0.35]
+sharing_rule = ["shapley", "proportional"]
+"""
+
+BIG_ACTORS = {"n_makers": 698, "n_universities": 70, "n_enterprises": 232}  # 60:6:20, 1,000
+
+_CANNED: RunResult | None = None
+
+
+def _set_canned(result: bytes) -> None:
+    global _CANNED
+    _CANNED = pickle.loads(result)
+
+
+def _canned(task: RunTask) -> RunResult:
+    """Worker side of the dispatch measurement: return a prepared real result at once."""
+    assert _CANNED is not None
+    _CANNED.run_id = task.run_id
+    return _CANNED
+
+
+def sweep_spec(quick: bool):
+    """The 8-run sweep used for (a) and the driver cost of (b)."""
+    steps, makers = (30, 60) if quick else (200, 60)
+    return parse_spec(textwrap.dedent(SWEEP.format(steps=steps, n_makers=makers)), "bench.toml")
+
+
+def speedup(quick: bool) -> dict[str, Any]:
+    """Serial vs 2 worker processes on the same sweep; also the driver cost per run."""
+    import abm.model  # noqa: F401  (Mesa's import time is not a per-run cost)
+
+    spec = sweep_spec(quick)
+    serial_runs: list[RunResult] = []
+    parallel_runs: list[RunResult] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        serial = run_experiment(
+            spec, f"{tmp}/s", SerialEngine(), quiet=True, on_result=serial_runs.append
+        )
+        t_serial = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        parallel = run_experiment(
+            spec, f"{tmp}/p", ProcessEngine(2), quiet=True, on_result=parallel_runs.append
+        )
+        t_parallel = time.perf_counter() - t0
+    assert serial.done == parallel.done == spec.n_runs == 8
+    driver = (t_serial - sum(r.elapsed_s for r in serial_runs)) / spec.n_runs
+    return {
+        "runs": spec.n_runs,
+        "steps": spec.steps,
+        "serial_s": round(t_serial, 2),
+        "two_workers_s": round(t_parallel, 2),
+        "speedup": round(t_serial / t_parallel, 3),
+        "mean_run_s": round(statistics.mean(r.elapsed_s for r in serial_runs), 3),
+        # Wall and CPU time of a run inside the workers: wall well above CPU means the workers
+        # waited for a core (other load on the machine), not that the engine was slow.
+        "mean_run_s_in_workers": round(statistics.mean(r.elapsed_s for r in parallel_runs), 3),
+        "mean_run_cpu_s_serial": round(statistics.mean(r.cpu_s for r in serial_runs), 3),
+        "mean_run_cpu_s_in_workers": round(statistics.mean(r.cpu_s for r in parallel_runs), 3),
+        "driver_cost_per_run_s": round(driver, 4),
+    }
+
+
+def dispatch_cost(n: int = 20) -> dict[str, Any]:
+    """Round trip of a real 200-step task/result through a warm 1-worker process pool."""
+    spec = parse_spec(
+        textwrap.dedent(SWEEP.format(steps=200, n_makers=10)),
+        "dispatch.toml",
+    )
+    task = plan(spec)[0]
+    result = execute(task)
+    assert result.status == "done", result.error
+    payload = pickle.dumps(result)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(list(PRELOAD))
+    with cf.ProcessPoolExecutor(
+        1, mp_context=ctx, initializer=_set_canned, initargs=(payload,)
+    ) as pool:
+        pool.submit(_canned, task).result()  # warm: worker started and result unpickled once
+        times = []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            pool.submit(_canned, task).result()
+            times.append(time.perf_counter() - t0)
+    return {
+        "result_pickle_kb": round(len(payload) / 1024, 1),
+        "task_pickle_kb": round(len(pickle.dumps(task)) / 1024, 1),
+        "dispatch_round_trip_s": round(statistics.median(times), 4),
+    }
+
+
+def big_run(quick: bool) -> dict[str, Any]:
+    """One 1,000-actor × 200-step run (quick: 20 steps, scaled by 10)."""
+    import abm
+    from abm.params import Params
+
+    params = Params(**BIG_ACTORS)
+    steps = 20 if quick else 200
+    abm.run(params, rng=1, steps=1)  # imports and first-touch costs out of the timing
+    t0 = time.perf_counter()
+    abm.run(params, rng=1, steps=steps)
+    seconds = time.perf_counter() - t0
+    return {
+        "actors": sum(BIG_ACTORS.values()),
+        "steps_timed": steps,
+        "seconds_for_200_steps": round(seconds * 200 / steps, 2),
+        "extrapolated": quick,
+    }
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """All measurements and the issue's targets evaluated on them."""
+    a = speedup(quick)
+    d = dispatch_cost()
+    b = big_run(quick)
+    overhead_s = a["driver_cost_per_run_s"] + d["dispatch_round_trip_s"]
+    overhead_pct = 100 * overhead_s / b["seconds_for_200_steps"]
+    return {
+        "benchmark": "batch experiments: 2-worker speedup and per-run overhead",
+        "load_average_1min_at_end": round(os.getloadavg()[0], 2),
+        "cores": os.cpu_count(),
+        "speedup": a,
+        "dispatch": d,
+        "big_run": b,
+        "overhead_per_run_s": round(overhead_s, 4),
+        "overhead_pct_of_big_run": round(overhead_pct, 3),
+        "targets": {
+            "2 workers >= 1.7x serial on >= 8 runs": a["speedup"] >= 1.7,
+            "overhead per run < 5% of a 1,000-actor x 200-step run": overhead_pct < 5,
+        },
+        "quick": quick,
+    }
+
+
+def _table(r: dict[str, Any]) -> str:
+    a, d, b = r["speedup"], r["dispatch"], r["big_run"]
+    rows = [
+        ("sweep", f"{a['runs']} runs × {a['steps']} steps, mean run {a['mean_run_s']} s"),
+        ("serial", f"{a['serial_s']} s"),
+        ("2 worker processes", f"{a['two_workers_s']} s (pool start included)"),
+        ("speedup", f"{a['speedup']}×  (target ≥ 1.7×)"),
+        (
+            "run wall / CPU",
+            f"serial {a['mean_run_s']} / {a['mean_run_cpu_s_serial']} s, in workers "
+            f"{a['mean_run_s_in_workers']} / {a['mean_run_cpu_s_in_workers']} s",
+        ),
+        (
+            "driver cost / run",
+            f"{a['driver_cost_per_run_s'] * 1000:.1f} ms (write, summary, manifest)",
+        ),
+        (
+            "dispatch round trip",
+            f"{d['dispatch_round_trip_s'] * 1000:.1f} ms (result {d['result_pickle_kb']} KiB)",
+        ),
+        (
+            f"{b['actors']} actors × 200 steps",
+            f"{b['seconds_for_200_steps']} s" + (" (20 steps × 10)" if b["extrapolated"] else ""),
+        ),
+        ("overhead / run", f"{r['overhead_pct_of_big_run']}% of the big run  (target < 5%)"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    lines = [f"{k:<{width}}  {v}" for k, v in rows]
+    lines.append(f"(load average {r['load_average_1min_at_end']} on {r['cores']} cores at the end)")
+    lines += [f"{'PASS' if ok else 'MISS'}  {name}" for name, ok in r["targets"].items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs; big run extrapolated")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args(argv)
+    result = run(quick=args.quick)
+    print(json.dumps(result, indent=2) if args.json else _table(result))
+
+
+if __name__ == "__main__":
+    main()
