@@ -180,8 +180,10 @@ LESSONS: tuple[Lesson, ...] = (
             "need; partners fill the gaps, and each success brings money and maker spirit back."
         ),
         things_to_try=(
-            "Set 'Max team size' to 2 or 3 in Explore mode: how much does one partner help?",
-            "Switch off 'Trust on' (mechanism switches) to see whether it matters who you team up with.",
+            "In Explore mode set 'Maximum team size' (Partner search) to 2 or 3: "
+            "how much does one partner help?",
+            "Switch off 'Trust-based partner choice' (Mechanism switches): does it "
+            "matter who you team up with?",
         ),
     ),
     Lesson(
@@ -220,8 +222,10 @@ LESSONS: tuple[Lesson, ...] = (
             "again just to stand still, and few ties ever reach the deepest stage."
         ),
         things_to_try=(
-            "Apply a trust shock in Explore mode and count the steps until mean trust recovers.",
-            "Lower 'Joint projects for trust-based cooperation' and rerun.",
+            "In Explore mode run 40 steps, press 'Trust shock' and count the steps "
+            "until mean trust recovers.",
+            "Lower 'Trust-based cooperation projects' (Trust) and run the lesson's "
+            "comparison in the A/B view.",
         ),
     ),
     Lesson(
@@ -263,7 +267,7 @@ LESSONS: tuple[Lesson, ...] = (
             "fairness, which in turn sets how strict (and costly) the next contract is."
         ),
         things_to_try=(
-            "Try the 'proportional' and 'nash' sharing rules in Explore mode.",
+            "Try the 'proportional' and 'nash' values of 'Benefit sharing rule' in Explore mode.",
             "Lower 'Fairness tolerance' (people accept more): does the rule still matter?",
         ),
     ),
@@ -298,7 +302,8 @@ LESSONS: tuple[Lesson, ...] = (
             "the losses the fund paid."
         ),
         things_to_try=(
-            "In Explore mode set the fund's share to 0 and watch the 'makers by stage' chart.",
+            "In Explore mode set 'Fault-tolerance share' (Policy) to 0 and watch "
+            "'Maker teams alive by stage'.",
             "Compare 'fault_tolerant' with 'baseline' in the A/B view for 150 steps.",
         ),
     ),
@@ -335,7 +340,8 @@ LESSONS: tuple[Lesson, ...] = (
             "network knits together faster."
         ),
         things_to_try=(
-            "Raise 'Platform reach' in Explore mode with the supermarket scenario.",
+            "Raise 'Platform extra strangers' in Explore mode with the "
+            "supermarket_platform scenario.",
             "Compare 'co_construction' with 'supermarket_platform' in the A/B view.",
         ),
     ),
@@ -370,8 +376,10 @@ LESSONS: tuple[Lesson, ...] = (
             "projects are less well resourced and both subsystems grow more slowly."
         ),
         things_to_try=(
-            "In Explore mode raise 'Policy in lagging region' and see whether D catches up.",
-            "Set 'Lagging resources' to 1.0 to separate the resource gap from the policy gap.",
+            "With the lagging_region scenario raise 'Lagging-region policy "
+            "strength': does D catch up?",
+            "Set 'Lagging-region resources' to 1.0 to separate the resource gap "
+            "from the policy gap.",
         ),
     ),
 )
