@@ -1,0 +1,97 @@
+"""Determinism: the same seed and parameters give an identical frame, in this process and in
+fresh interpreters with other hash seeds; different seeds give different frames.
+
+Also checked here: a run's first rows do not depend on how many steps it is asked for (the
+behavioural tests read short comparisons from prefixes of longer runs), and a run without a seed
+records one that reproduces it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+import abm
+from abm.scenarios import SCENARIOS
+
+REPO = Path(__file__).resolve().parents[1]
+SMALL = dict(n_makers=20, n_universities=2, n_enterprises=6)
+STEPS = 25
+
+
+def _run(seed: int, steps: int = STEPS, params=None, **kw) -> pd.DataFrame:
+    return abm.run(params, rng=seed, steps=steps, **{**SMALL, **kw})
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return _run(7)
+
+
+def test_same_seed_same_frame(frame):
+    again = _run(7)
+    assert_frame_equal(frame, again, check_exact=True)
+    assert frame.attrs["seed"] == again.attrs["seed"] == 7
+    assert len(frame) == STEPS + 1
+
+
+def test_different_seeds_differ(frame):
+    other = _run(8)
+    assert list(other.columns) == list(frame.columns)
+    differing = [c for c in frame.columns if not frame[c].equals(other[c])]
+    assert len(differing) >= 5, f"seeds 7 and 8 differ only in {differing}"
+
+
+def test_each_mode_is_deterministic():
+    for name in ("supermarket_platform", "co_construction", "trust_off", "fair_sharing"):
+        a = _run(3, 15, SCENARIOS[name])
+        b = _run(3, 15, SCENARIOS[name])
+        assert_frame_equal(a, b, check_exact=True)
+
+
+def test_prefix_does_not_depend_on_run_length(frame):
+    short = _run(7, 10)
+    assert_frame_equal(frame.iloc[:11], short, check_exact=True)
+
+
+def test_unseeded_run_records_a_seed_that_reproduces_it():
+    a = abm.run(steps=8, **SMALL)
+    seed = a.attrs["seed"]
+    assert isinstance(seed, int) and seed >= 0
+    assert_frame_equal(a, _run(seed, 8), check_exact=True)
+
+
+def test_same_frame_in_fresh_interpreters_with_other_hash_seeds(frame, tmp_path):
+    """String hashing (set and dict order of str keys) must not leak into the results."""
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import abm
+        df = abm.run(rng=7, steps={STEPS}, **{SMALL!r})
+        df.to_pickle(sys.argv[1])
+        """
+    )
+    procs = []
+    for hashseed in ("0", "4242"):
+        out = tmp_path / f"frame_{hashseed}.pkl"
+        env = {**os.environ, "PYTHONHASHSEED": hashseed}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script, str(out)],
+            cwd=REPO,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        procs.append((proc, out, hashseed))
+    for proc, out, hashseed in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        other = pd.read_pickle(out)
+        assert_frame_equal(frame, other, check_exact=True, obj=f"PYTHONHASHSEED={hashseed}")
