@@ -222,10 +222,10 @@ LESSONS: tuple[Lesson, ...] = (
             "again just to stand still, and few ties ever reach the deepest stage."
         ),
         things_to_try=(
-            "In Explore mode run 40 steps, press 'Trust shock' and count the steps "
-            "until mean trust recovers.",
-            "Lower 'Trust-based cooperation projects' (Trust) and run the lesson's "
-            "comparison in the A/B view.",
+            "In Explore mode run 40 steps, press 'Trust shock' and count the steps until "
+            "mean trust recovers.",
+            "In Explore mode raise 'Trust forgetting λ' (Trust) while the model runs and "
+            "watch mean trust and the trust histogram.",
         ),
     ),
     Lesson(
