@@ -134,12 +134,20 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     from experiments.models import ModelNotFound
     from experiments.spec import SpecError
+    from experiments.storage import FolderBusy
 
     args = _parser().parse_args(argv)
     handlers = {"run": _cmd_run, "plot": _cmd_plot, "sensitivity": _cmd_sensitivity}
     try:
         return handlers[args.command](args)
-    except (UserError, SpecError, ModelNotFound, ConnectionError, FileNotFoundError) as e:
+    except (
+        UserError,
+        SpecError,
+        ModelNotFound,
+        FolderBusy,
+        ConnectionError,
+        FileNotFoundError,
+    ) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -85,17 +86,27 @@ class ProcessEngine:
         return {"engine": self.name, "workers": self.workers, "start_method": self.start_method}
 
     def prepare(self) -> None:
-        """Start the fork server now, so its imports overlap with the driver's own setup."""
-        if self.start_method == "forkserver":
-            import multiprocessing.forkserver
+        """Start the fork server now, so its imports overlap with the driver's own setup.
 
-            multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
+        It is started with SIGINT ignored (inherited), so Ctrl-C during its imports does not
+        print a traceback from it; the driver alone handles Ctrl-C.
+        """
+        if self.start_method != "forkserver":
+            return
+        import multiprocessing.forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
+        in_main = threading.current_thread() is threading.main_thread()
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
+        try:
             multiprocessing.forkserver.ensure_running()
+        finally:
+            if in_main:
+                signal.signal(signal.SIGINT, old)
 
     def _pool(self) -> cf.ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self.start_method)
-        if self.start_method == "forkserver":
-            ctx.set_forkserver_preload(list(PRELOAD))
+        self.prepare()
         return cf.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=_ignore_sigint
         )

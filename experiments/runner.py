@@ -358,13 +358,27 @@ def run_experiment(
         Interrupted: on Ctrl-C, after the manifest and summary of completed runs are written.
     """
     folder = Path(out) / spec.name
-    runs_dir = folder / "runs"
-    manifest_path = folder / "manifest.json"
     prepare = getattr(engine, "prepare", None)
     if prepare is not None:
         prepare()
     check_reporters(spec, model_columns(spec))
     tasks = plan(spec)
+    with storage.folder_lock(folder):
+        return _sweep(spec, tasks, folder, engine, resume, overwrite, quiet, on_result)
+
+
+def _sweep(
+    spec: ExperimentSpec,
+    tasks: list[RunTask],
+    folder: Path,
+    engine: Any,
+    resume: bool,
+    overwrite: bool,
+    quiet: bool,
+    on_result: Callable[[RunResult], None] | None,
+) -> SweepReport:
+    runs_dir = folder / "runs"
+    manifest_path = folder / "manifest.json"
 
     if folder.exists() and any(folder.iterdir()):
         if overwrite:

@@ -71,6 +71,47 @@ def atomic_path(final: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
+class FolderBusy(RuntimeError):
+    """Another session is writing to the same experiment folder."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Exclusive lock on an experiment folder for one session (``OUT/.<name>.lock``).
+
+    The lock is an OS file lock (``fcntl.flock``), released by the OS if the process dies, so
+    a crashed session never blocks the next one. Where ``fcntl`` is missing (Windows) there is
+    no lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    path = folder.parent / f".{folder.name}.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise FolderBusy(
+                f"{folder} is being written by another session ({holder}); wait for it to "
+                "finish or stop it first"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} on {platform.node()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def write_json(path: Path, data: Any) -> None:
     """Write ``data`` as indented JSON, atomically."""
     with atomic_path(path) as tmp:

@@ -221,6 +221,15 @@ def test_interrupt_then_resume_completes_exactly_the_missing_runs(serial_result,
     assert resumed == [] and report.skipped == 4
 
 
+def test_a_second_session_on_the_same_folder_is_refused(tmp_path) -> None:
+    busy = pytest.raises(storage.FolderBusy, match=r"being written by another session \(pid")
+    with storage.folder_lock(tmp_path / "tiny"), busy:
+        run_experiment(tiny(), tmp_path, SerialEngine(), quiet=True)
+    assert not (tmp_path / "tiny" / "runs").exists()
+    report = run_experiment(tiny(), tmp_path, SerialEngine(), quiet=True)  # lock released
+    assert report.done == 4
+
+
 def test_resume_refuses_a_changed_spec(serial_result, tmp_path) -> None:
     run_experiment(tiny(), tmp_path, SerialEngine(), quiet=True)
     changed = tiny(text=TINY.replace("steps = 15", "steps = 16"))
