@@ -58,6 +58,11 @@ class RunState:
         return self.comparison.finished and self.done >= self.comparison.steps
 
 
+def _is_current(state: solara.Reactive, comp: teaching.Comparison) -> bool:
+    value = state.value
+    return value is not None and value.comparison is comp
+
+
 def run_in_background(
     state: solara.Reactive,
     running: solara.Reactive,
@@ -77,6 +82,8 @@ def run_in_background(
     try:
         while not comp.finished and not cancel.is_set():
             comp.tick()
+            if cancel.is_set() or not _is_current(state, comp):
+                return  # another lesson or a reset replaced this run: publish nothing
             now = time.perf_counter()
             if comp.finished or now - last >= REFRESH_S:
                 last = now
@@ -89,7 +96,7 @@ def run_in_background(
     except Exception as exc:  # show it on the page instead of a dead thread
         state.set(RunState(comp, comp.done, comp.frames(), [], error=f"Run failed: {exc}"))
     finally:
-        if comp.finished or (state.value is not None and state.value.error):
+        if _is_current(state, comp) and (comp.finished or state.value.error):
             running.set(False)
 
 

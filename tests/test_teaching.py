@@ -299,3 +299,12 @@ def test_lesson_steps_setting_refuses_bad_values(text):
     with pytest.raises(ValueError, match=r"DASHBOARD_LESSON_STEPS.*1 to 500"):
         teaching._steps_override(text)
     assert teaching._steps_override(" 15 ") == 15 and teaching._steps_override("") is None
+
+
+def test_teaching_guide_has_a_plan_per_lesson():
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text()
+    for i, item in enumerate(teaching.LESSONS, start=1):
+        assert f"## Lesson {i}: {item.title}" in guide, item.title
+    assert "## The A/B comparison view" in guide and "make app" in guide
