@@ -111,6 +111,7 @@ def test_stream_rejects_bad_seeds(bad):
 
 @pytest.mark.xfail(
     strict=True,
+    raises=pytest.fail.Exception,
     reason="stream() accepts bool seeds (True is an int); InnovationModel rejects them, so "
     "only direct callers of stream() are affected",
 )

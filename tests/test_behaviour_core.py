@@ -1,0 +1,144 @@
+"""Behavioural facts of the core model (issue 4), averaged over paired seeds.
+
+Each comparison runs both settings with the same 10 seeds on a small population
+(tests/behaviour_runs.py) and requires the mean per-seed difference to exceed two standard
+errors of the difference, computed here from the per-seed values; the numbers are printed in the
+assertion message. Facts the model does not show with these honest tolerances are marked
+``xfail(strict=True)`` with the measured numbers, so the suite turns red when the model starts
+to show them (then remove the marker).
+
+The measures, fixed before looking at the results:
+
+* repeat collaborations: mean over steps with projects of ``share_repeat_collaborations``;
+* clustering: mean ``clustering`` of the collaboration graph over the window;
+* transaction costs: search and monitoring costs per project started (Σ costs / Σ projects), so
+  that a setting is not "cheaper" merely by running fewer projects; the total is checked too;
+* success rate: Σ succeeded / Σ started over the window;
+* fairness: mean ``mean_fairness`` over steps in which at least one team (2+ members) ran;
+* makers alive: ``n_makers_alive`` after 200 steps;
+* edges: mean ``n_edges`` over the window.
+"""
+
+from __future__ import annotations
+
+import pytest
+from behaviour_runs import LONG, SHORT, assert_larger
+
+
+def _repeat(df):
+    return df.share_repeat_collaborations[df.n_projects_started > 0].mean()
+
+
+def _clustering(df):
+    return df.clustering.mean()
+
+
+def _costs_per_project(df):
+    return df.transaction_costs.sum() / max(df.n_projects_started.sum(), 1)
+
+
+def _success_rate(df):
+    return df.n_projects_succeeded.sum() / max(df.n_projects_started.sum(), 1)
+
+
+def _fairness(df):
+    return df.mean_fairness[df.mean_team_size > 1].mean()
+
+
+def _alive(df):
+    return df.n_makers_alive.iloc[-1]
+
+
+def _edges(df):
+    return df.n_edges.mean()
+
+
+@pytest.fixture(scope="module")
+def runs(behaviour_runs_cache):
+    return behaviour_runs_cache
+
+
+# --------------------------------------------------------------------------- trust on vs off
+
+
+def test_trust_brings_more_repeat_collaborations(runs):
+    assert_larger(
+        runs, "baseline", "trust_off", _repeat, steps=SHORT, label="share of repeat pairs"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="measured (10 seeds, 30 makers, steps 1–60): clustering with trust 0.392 vs 0.408 "
+    "without; difference −0.016 ± 0.006 (SE), z = −2.6: trust-based choice gives LOWER "
+    "clustering. At 100 steps: 0.425 vs 0.442, z = −3.3.",
+)
+def test_trust_brings_higher_clustering(runs):
+    assert_larger(runs, "baseline", "trust_off", _clustering, steps=SHORT, label="clustering")
+
+
+def test_trust_lowers_transaction_costs(runs):
+    assert_larger(
+        runs,
+        "trust_off",
+        "baseline",
+        _costs_per_project,
+        steps=SHORT,
+        label="transaction costs per project",
+    )
+    assert_larger(
+        runs,
+        "trust_off",
+        "baseline",
+        lambda df: df.transaction_costs.sum(),
+        steps=SHORT,
+        label="total transaction costs",
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="measured (10 seeds, 30 makers, steps 1–60): success rate 0.724 with trust vs 0.724 "
+    "without; difference 0.0005 ± 0.012 (SE), z = 0.04 (100 steps: z = 0.09): no effect.",
+)
+def test_trust_raises_the_success_rate(runs):
+    assert_larger(runs, "baseline", "trust_off", _success_rate, steps=SHORT, label="success rate")
+
+
+# --------------------------------------------------------------------------- fair vs strict
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="measured (10 seeds, 30 makers, 200 steps): mean fairness 0.69 under fair_sharing "
+    "vs 1.00 under strict_contracts (z = −80). Perceived fairness compares the split with a "
+    "due share of 0.5·contribution + 0.5·risk share, and a strict contract sets both risk "
+    "shares and returns by contribution, so it is perfectly 'fair' by construction.",
+)
+def test_fair_sharing_is_perceived_fairer_than_strict_contracts(runs):
+    assert_larger(
+        runs, "fair_sharing", "strict_contracts", _fairness, steps=LONG, label="mean fairness"
+    )
+
+
+def test_fair_sharing_keeps_more_makers_alive_after_200_steps(runs):
+    assert_larger(
+        runs,
+        "fair_sharing",
+        "strict_contracts",
+        _alive,
+        steps=LONG,
+        label="makers alive after 200 steps",
+    )
+
+
+# --------------------------------------------------------------------------- forgetting
+
+
+def test_more_decay_means_fewer_edges(runs):
+    assert_larger(
+        runs, "baseline", "high_decay", _edges, steps=SHORT, label="mean edges (λ 0.08 vs 0.2)"
+    )

@@ -1,0 +1,320 @@
+"""Service institutions, integration modes and policy levers (issue 5).
+
+Two layers:
+
+* Mechanics in single seeded runs, checked against the rules as the parameters' help and
+  docs/model.md state them (fee per service = service fee × V, discounted in co-construction;
+  the platform pools a share of universities' equipment; the joint entity shares revenue and
+  losses by capacity; public reputation on the supermarket; no services in mode ``none``).
+* Behavioural facts averaged over 10 paired seeds (tests/behaviour_runs.py), each against an
+  otherwise identical run with the same seeds; the mean per-seed difference must exceed two
+  standard errors (numbers in the message). Measures, fixed before looking at results:
+  equipment coverage = mean ``mean_equipment_coverage`` over steps with projects; maker losses
+  borne = share of lost outlays that makers finally bear after loss split, insurance and
+  fault-tolerance fund (and the total); cross-kind first ties = new ties between innovators of
+  different kinds; stranger ties = cumulative ``new_stranger_ties``; fee per project = mean
+  ``mean_service_fee_per_project`` over steps with fees; conversion = mean ``conversion_rate``
+  over steps with successes; coupling = mean ``coupling_coordination``; makers alive after 200
+  steps.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from behaviour_runs import LONG, SHORT, assert_larger
+
+from abm.kinds import SERVICE_KINDS
+from abm.model import InnovationModel
+from abm.params import Params
+
+SMALL = dict(n_makers=20, n_universities=2, n_enterprises=6)
+EQUIPMENT, INFORMATION = 1, 3
+
+
+def _model(seed: int = 4, **kw) -> InnovationModel:
+    return InnovationModel(rng=seed, **{**SMALL, **kw})
+
+
+def _run(model: InnovationModel, steps: int, each=None) -> InnovationModel:
+    for _ in range(steps):
+        model.step()
+        if each is not None:
+            each(model)
+    return model
+
+
+# --------------------------------------------------------------------------- mechanics
+
+
+def test_mode_none_has_no_institutions_and_no_service_effects():
+    model = _model(integration_mode="none")
+    assert all(model.actors_of(k) == [] for k in SERVICE_KINDS)
+    _run(model, 25)
+    kinds = {k for _, k in model.graph.nodes(data="kind")}
+    assert kinds.isdisjoint(SERVICE_KINDS)
+    df = model.reporters()
+    zero = ["cum_service_fees", "cum_insurance_payouts", "n_brokered_ties", "new_platform_ties"]
+    zero += [f"revenue_{k}" for k in SERVICE_KINDS] + [f"losses_{k}" for k in SERVICE_KINDS]
+    for col in zero:
+        assert (df[col] == 0).all(), col
+
+
+@pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
+def test_institutions_are_created_as_configured(mode):
+    p = Params(n_finance=3, n_transfer=1, n_advisory=2, n_sharing=1, service_capacity=7)
+    model = InnovationModel(p, rng=2, integration_mode=mode, **SMALL)
+    counts = {"finance": 3, "transfer": 1, "advisory": 2, "sharing": 1}
+    for kind, n in counts.items():
+        insts = model.actors_of(kind)
+        assert len(insts) == n
+        for inst in insts:
+            assert inst.capacity == 7 and inst.wealth == p.initial_org_wealth
+            assert model.graph.nodes[inst.unique_id]["kind"] == kind
+
+
+@pytest.mark.parametrize("share", [0.3, 0.8])
+def test_sharing_platform_pools_the_share_of_university_equipment(share):
+    with_platform = _model(n_sharing=1, platform_equipment_share=share)
+    without = _model(n_sharing=0, platform_equipment_share=share)
+    a = [u.resources[EQUIPMENT] for u in with_platform.actors_of("university")]
+    b = [u.resources[EQUIPMENT] for u in without.actors_of("university")]
+    assert len(a) == len(b) == SMALL["n_universities"]
+    np.testing.assert_allclose(a, np.array(b) * (1.0 - share), rtol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
+def test_fee_per_service_is_the_service_fee_times_value(mode):
+    """Sharing and advisory each charge service_fee × V (× (1 − discount) for the joint entity)."""
+    p = Params()
+    rate = p.service_fee * ((1.0 - p.co_construction_discount) if mode == "co_construction" else 1)
+    counts = []
+
+    def check(model):
+        for pr in model.projects:
+            k = sum(i.service in ("sharing", "advisory") for i in pr.served_by)
+            counts.append(k)
+            assert math.isclose(pr.service_fees, k * rate * pr.value, rel_tol=1e-9, abs_tol=1e-12)
+
+    _run(_model(integration_mode=mode), 30, check)
+    assert max(counts) >= 1, "no project used a fee-charging service"
+
+
+def test_advice_narrows_the_risk_spread_and_adds_information():
+    p = Params()
+    advised = []
+
+    def check(model):
+        for pr in model.projects:
+            if any(i.service == "advisory" for i in pr.served_by):
+                advised.append(pr)
+                assert math.isclose(pr.spread_factor, 1.0 - p.advisory_spread_cut)
+                assert pr.external[INFORMATION] >= p.advisory_information - 1e-12
+            else:
+                assert pr.spread_factor == 1.0
+
+    _run(_model(), 30, check)
+    assert advised
+
+
+def test_loan_interest_is_never_below_the_base_rate():
+    p = Params()
+    rates = []
+
+    def check(model):
+        for pr in model.projects:
+            if pr.loan is not None:
+                lender, amount, rate = pr.loan
+                rates.append(rate)
+                assert lender.service == "finance" and amount > 0
+                assert rate >= p.loan_rate - 1e-12
+
+    _run(_model(), 30, check)
+    assert rates
+
+
+def test_joint_entity_shares_revenue_and_losses_by_capacity():
+    model = _run(_model(integration_mode="co_construction"), 40)
+    insts = [i for k in SERVICE_KINDS for i in model.actors_of(k)]
+    revenue = np.array([i.revenue for i in insts])
+    losses = np.array([i.losses for i in insts])
+    assert revenue.sum() > 0
+    # equal capacities → equal parts, whichever service did the work
+    np.testing.assert_allclose(revenue, revenue.mean(), rtol=1e-9)
+    np.testing.assert_allclose(losses, losses.mean(), rtol=1e-9, atol=1e-12)
+    contract = _run(_model(integration_mode="contract"), 40)
+    rev_c = [sum(i.revenue for i in contract.actors_of(k)) for k in SERVICE_KINDS]
+    assert len(set(np.round(rev_c, 9))) > 1  # acting alone, kinds earn differently
+
+
+def test_capacity_limits_service_use():
+    def check(model):
+        for k in SERVICE_KINDS:
+            for inst in model.actors_of(k):
+                assert inst.used <= inst.capacity
+
+    _run(_model(service_capacity=1), 20, check)
+    none_served = _run(_model(service_capacity=0), 20)
+    df = none_served.reporters()
+    assert (df.cum_service_fees == 0).all() and (df.cum_insurance_payouts == 0).all()
+
+
+def test_supermarket_makes_defections_public():
+    for mode, public in (("supermarket", True), ("contract", False)):
+        model = _run(_model(integration_mode=mode), 15)
+        g = model.graph
+        target = max(g.nodes, key=lambda n: g.in_degree(n))
+        assert g.in_degree(target) > 0
+        sources = list(g.predecessors(target))
+        before = {s: model.network.trust(s, target) for s in sources}
+        stranger_before = model.network.trust(-1, target)
+        model.services.publicise_defection(target)
+        after = {s: model.network.trust(s, target) for s in sources}
+        if public:
+            assert all(after[s] < before[s] for s in sources)
+            assert model.network.trust(-1, target) < stranger_before
+        else:
+            assert after == before and model.network.trust(-1, target) == stranger_before
+
+
+def test_platform_and_broker_ties_come_from_their_own_modes():
+    def origins(model):
+        return {d for _, _, d in model.graph.edges(data="origin")}
+
+    sm = _run(_model(integration_mode="supermarket"), 30)
+    assert sm.reporters().new_platform_ties.sum() > 0 and "platform" in origins(sm)
+    ct = _run(_model(integration_mode="contract"), 30)
+    assert ct.reporters().new_platform_ties.sum() == 0 and "platform" not in origins(ct)
+    assert "brokered" in origins(ct)
+    off = _run(_model(integration_mode="contract", brokerage_on=False), 30)
+    assert "brokered" not in origins(off) and (off.reporters().n_brokered_ties == 0).all()
+    df = ct.reporters()
+    g = ct.graph
+    assert df.n_brokered_ties.iloc[-1] == sum(
+        1 for _, _, o in g.edges(data="origin") if o == "brokered"
+    )
+
+
+def test_insurance_off_means_no_payouts():
+    df = _run(_model(insurance_cover=0.0), 30).reporters()
+    assert (df.cum_insurance_payouts == 0).all()
+    df = _run(_model(), 30).reporters()
+    assert df.cum_insurance_payouts.iloc[-1] > 0
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+@pytest.fixture(scope="module")
+def runs(behaviour_runs_cache):
+    return behaviour_runs_cache
+
+
+def test_sharing_platform_raises_equipment_coverage(runs):
+    assert_larger(
+        runs,
+        "baseline",
+        "no_sharing_platform",
+        lambda df: df.mean_equipment_coverage[df.n_projects_started > 0].mean(),
+        steps=SHORT,
+        label="equipment coverage",
+    )
+
+
+def test_insurance_lowers_maker_losses_borne(runs):
+    assert_larger(
+        runs,
+        "no_insurance",
+        "baseline",
+        lambda df: df.maker_loss_borne.sum() / max(df.new_losses.sum(), 1e-12),
+        steps=SHORT,
+        label="share of lost outlays borne by makers",
+    )
+    assert_larger(
+        runs,
+        "no_insurance",
+        "baseline",
+        lambda df: df.maker_loss_borne.sum(),
+        steps=SHORT,
+        label="losses borne by makers",
+    )
+
+
+def test_brokers_bring_more_cross_kind_first_ties(runs):
+    assert_larger(
+        runs,
+        "baseline",
+        "no_brokers",
+        lambda df: df.new_cross_kind_ties.sum(),
+        steps=SHORT,
+        label="new cross-kind ties among innovators",
+    )
+    assert_larger(
+        runs,
+        "baseline",
+        "no_brokers",
+        lambda df: df.new_brokered_ties.sum(),
+        steps=SHORT,
+        label="new brokered ties",
+    )
+
+
+def test_supermarket_brings_more_ties_between_strangers_than_contract(runs):
+    assert_larger(
+        runs,
+        "supermarket_platform",
+        "baseline",
+        lambda df: df.new_stranger_ties.sum(),
+        steps=SHORT,
+        label="new ties between strangers",
+    )
+
+
+def test_co_construction_lowers_fees_per_project(runs):
+    assert_larger(
+        runs,
+        "baseline",
+        "co_construction",
+        lambda df: df.mean_service_fee_per_project[df.mean_service_fee_per_project > 0].mean(),
+        steps=SHORT,
+        label="service fees per served project (contract vs co-construction)",
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="measured (10 seeds, 30 makers, 200 steps): makers alive 33.4 under fault_tolerant "
+    "vs 30.7 in the baseline; difference 2.7 ± 1.74 (SE), z = 1.55 < 2: the direction is "
+    "right but the effect is not distinguishable from seed noise.",
+)
+def test_fault_tolerance_keeps_more_makers_alive_after_200_steps(runs):
+    assert_larger(
+        runs,
+        "fault_tolerant",
+        "baseline",
+        lambda df: df.n_makers_alive.iloc[-1],
+        steps=LONG,
+        label="makers alive after 200 steps",
+    )
+
+
+def test_services_raise_conversion_and_coupling_coordination(runs):
+    assert_larger(
+        runs,
+        "baseline",
+        "no_services",
+        lambda df: df.conversion_rate[df.n_projects_succeeded > 0].mean(),
+        steps=SHORT,
+        label="conversion rate (contract vs none)",
+    )
+    assert_larger(
+        runs,
+        "baseline",
+        "no_services",
+        lambda df: df.coupling_coordination.mean(),
+        steps=SHORT,
+        label="coupling coordination (contract vs none)",
+    )
