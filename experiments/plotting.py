@@ -7,12 +7,15 @@ For each chosen reporter:
   :data:`MAX_LINES` points (sampled designs) show each point's mean as a thin line and the mean
   over all runs with its band instead.
 * ``heatmap_<reporter>.png`` — two-parameter grids: the statistic (final value by default)
-  averaged over replicates, one cell per grid point.
+  averaged over replicates, one cell per grid point, annotated with the mean and the 95% CI
+  half-width.
 * ``effect_<reporter>.png`` — one-parameter grids: the statistic per value with its 95% CI.
 * ``scatter_<reporter>.png`` — sampled designs: the statistic of each run against each varied
   parameter.
 
-Plus ``overview.png``: every chosen reporter's time series in one figure.
+Plus ``overview.png``: every chosen reporter's time series in one figure, and for grids of one
+or two parameters ``effects.png`` / ``heatmaps.png``: every chosen reporter's bars or heat map
+in one figure.
 """
 
 from __future__ import annotations
@@ -95,6 +98,9 @@ def plot_experiment(
         elif res.kind != "grid":
             paths.append(_scatter(res, name, stat, out / f"{prefix}scatter_{name}.png"))
     paths.append(_overview(res, frames, names, labels, out / f"{prefix}overview.png"))
+    if res.kind == "grid" and len(res.parameters) in (1, 2) and len(names) > 1:
+        kind = "heatmaps" if len(res.parameters) == 2 else "effects"
+        paths.append(_panels(res, names, stat, out / f"{prefix}{kind}.png"))
     return paths
 
 
@@ -162,10 +168,19 @@ def _per_point(res: Results, col: str) -> pd.DataFrame:
 
 def _heatmap(res: Results, name: str, stat: str, path: Path) -> Path:
     a, b = res.parameters
+    n_rows = res.design[a].nunique()
+    n_cols = res.design[b].nunique()
+    fig, ax = plt.subplots(figsize=(1.2 * n_cols + 3, 0.7 * n_rows + 2.2))
+    _draw_heatmap(fig, ax, res, name, stat)
+    return _save(fig, path)
+
+
+def _draw_heatmap(fig: Any, ax: Any, res: Results, name: str, stat: str) -> None:
+    a, b = res.parameters
     col = f"{stat}_{name}"
     table = _per_point(res, col).join(res.design.set_index("point")[[a, b]])
     grid = table.pivot(index=a, columns=b, values="mean")
-    fig, ax = plt.subplots(figsize=(1.2 * len(grid.columns) + 3, 0.7 * len(grid.index) + 2.2))
+    half = table.pivot(index=a, columns=b, values="half").to_numpy(dtype=float)
     im = ax.imshow(grid.to_numpy(dtype=float), cmap="viridis", aspect="auto", origin="lower")
     ax.set_xticks(range(len(grid.columns)), [str(c) for c in grid.columns], fontsize=8)
     ax.set_yticks(range(len(grid.index)), [str(i) for i in grid.index], fontsize=8)
@@ -177,36 +192,63 @@ def _heatmap(res: Results, name: str, stat: str, path: Path) -> Path:
     for i in range(vals.shape[0]):
         for j in range(vals.shape[1]):
             if np.isfinite(vals[i, j]):
+                ci = f"\n±{half[i, j]:.2g}" if np.isfinite(half[i, j]) else ""
                 ax.text(
                     j,
                     i,
-                    f"{vals[i, j]:.3g}",
+                    f"{vals[i, j]:.3g}{ci}",
                     ha="center",
                     va="center",
                     fontsize=8,
                     color="black" if vals[i, j] > mid else "white",
                 )
     fig.colorbar(im, ax=ax, label=f"{stat} {name}")
-    ax.set_title(f"{stat} {name}, mean over replicates", fontsize=10)
-    return _save(fig, path)
+    ax.set_title(f"{stat} {name}: mean ± 95% CI half-width over replicates", fontsize=10)
 
 
 def _effect(res: Results, name: str, stat: str, path: Path) -> Path:
+    n = res.design[res.parameters[0]].nunique()
+    fig, ax = plt.subplots(figsize=(max(4.5, 1.1 * n + 2), 3.8))
+    _draw_effect(ax, res, name, stat)
+    return _save(fig, path)
+
+
+def _draw_effect(ax: Any, res: Results, name: str, stat: str) -> None:
     (a,) = res.parameters
     col = f"{stat}_{name}"
     table = _per_point(res, col).join(res.design.set_index("point")[[a]])
-    fig, ax = plt.subplots(figsize=(max(4.5, 1.1 * len(table) + 2), 3.8))
     x = np.arange(len(table))
     ax.bar(x, table["mean"], color="C0", alpha=0.75)
     ax.errorbar(x, table["mean"], yerr=table["half"], fmt="none", ecolor="black", capsize=4)
-    for _, row in res.done.iterrows():
-        xi = int(np.flatnonzero(table.index.to_numpy() == row["point"])[0])
-        ax.plot(xi, row[col], "o", ms=3, color="0.25", alpha=0.6)
+    pos = {p: i for i, p in enumerate(table.index)}
+    done = res.done
+    ax.plot(done["point"].map(pos), done[col], "o", ms=3, color="0.25", alpha=0.6)
     ax.set_xticks(x, [str(v) for v in table[a]], fontsize=8)
     ax.set_xlabel(a)
     ax.set_ylabel(f"{stat} {name}")
     ax.set_title(f"{stat} {name}: mean, 95% CI and replicates", fontsize=10)
     ax.grid(alpha=0.3, axis="y")
+
+
+def _panels(res: Results, names: list[str], stat: str, path: Path) -> Path:
+    """All reporters' effect bars (1-parameter grid) or heat maps (2-parameter grid) together."""
+    two = len(res.parameters) == 2
+    cols = min(3, len(names))
+    rows = int(np.ceil(len(names) / cols))
+    n = len(res.design)
+    w = (1.0 * res.design[res.parameters[1]].nunique() + 3.2) if two else max(4.2, 0.9 * n + 1.8)
+    h = (0.6 * res.design[res.parameters[0]].nunique() + 2.0) if two else 3.4
+    fig, axes = plt.subplots(rows, cols, figsize=(w * cols, h * rows), squeeze=False)
+    for ax, name in zip(axes.flat, names, strict=False):
+        if two:
+            _draw_heatmap(fig, ax, res, name, stat)
+        else:
+            _draw_effect(ax, res, name, stat)
+        ax.set_title(name, fontsize=10)
+    for ax in list(axes.flat)[len(names) :]:
+        ax.axis("off")
+    what = "mean ± 95% CI half-width" if two else "mean, 95% CI and replicates"
+    fig.suptitle(f"{res.name}: {stat} value per design point ({what})", fontsize=11)
     return _save(fig, path)
 
 
