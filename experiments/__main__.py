@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         ModelNotFound,
         FolderBusy,
         ConnectionError,
-        FileNotFoundError,
+        OSError,  # unwritable --out, disk full, permissions: one line, no traceback
     ) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
