@@ -50,6 +50,11 @@ def _code(values: tuple[str, ...], value: Any) -> int:
         return -1
 
 
+_CODES: tuple[dict[Any, int], ...] = tuple(
+    {v: i for i, v in enumerate(values)} for values in (KINDS, STAGES, REGIONS)
+)
+
+
 def model_graph(model: Any) -> nx.DiGraph:
     """The trust network as a ``networkx.DiGraph`` (``model.network`` or ``model.graph``)."""
     net = model.network
@@ -160,14 +165,31 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
     capability = np.zeros(n, dtype=np.float32)
     spirit = np.full(n, np.nan, dtype=np.float32)
     xy = np.zeros((n, 2), dtype=np.float32)
+    kind_code, stage_code, region_code = _CODES
     for i, uid in enumerate(uids.tolist()):
+        # Read the few attributes drawn here straight from the actor (``describe()`` rounds and
+        # copies its whole state, which costs most of a frame at 2,000 actors); actors without
+        # them fall back to ``describe()``.
         try:
-            d = model.actor(uid).describe()
+            a = model.actor(uid)
         except KeyError:
+            a = None
+        if a is not None and hasattr(a, "wealth") and hasattr(a, "capability"):
+            d = {
+                "kind": a.kind,
+                "stage": getattr(a, "stage", None),
+                "region": getattr(a, "region", None),
+                "wealth": a.wealth,
+                "capability": a.capability,
+                "maker_spirit": getattr(a, "maker_spirit", None),
+            }
+        elif a is not None:
+            d = a.describe()
+        else:
             d = {"kind": graph.nodes[uid].get("kind")}
-        kind[i] = _code(KINDS, d.get("kind", graph.nodes[uid].get("kind")))
-        stage[i] = _code(STAGES, d.get("stage"))
-        region[i] = _code(REGIONS, d.get("region"))
+        kind[i] = kind_code.get(d.get("kind", graph.nodes[uid].get("kind")), -1)
+        stage[i] = stage_code.get(d.get("stage"), -1)
+        region[i] = region_code.get(d.get("region"), -1)
         wealth[i] = float(d.get("wealth", 0.0) or 0.0)
         capability[i] = float(d.get("capability", 0.0) or 0.0)
         if d.get("maker_spirit") is not None:
