@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -63,6 +64,19 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while child processes start, so they inherit "ignore" (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 class ProcessEngine:
     """Local worker processes (``concurrent.futures``), at most ``2 × workers`` tasks queued.
 
@@ -96,13 +110,8 @@ class ProcessEngine:
         import multiprocessing.forkserver
 
         multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
-        in_main = threading.current_thread() is threading.main_thread()
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN) if in_main else None
-        try:
+        with _sigint_ignored():
             multiprocessing.forkserver.ensure_running()
-        finally:
-            if in_main:
-                signal.signal(signal.SIGINT, old)
 
     def _pool(self) -> cf.ProcessPoolExecutor:
         ctx = multiprocessing.get_context(self.start_method)
@@ -201,12 +210,14 @@ class DaskEngine:
                 raise ConnectionError(
                     f"cannot reach the Dask scheduler at {self.scheduler!r} ({e})"
                 ) from None
-        cluster = LocalCluster(
-            n_workers=self.workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=self.dashboard_address,
-        )
+        with _sigint_ignored():  # workers inherit it: Ctrl-C reaches only the driver
+            cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=self.dashboard_address,
+                silence_logs=logging.ERROR,  # no warnings about tasks cancelled by Ctrl-C
+            )
         return Client(cluster), cluster, True
 
     def map_unordered(self, tasks: Sequence[RunTask]) -> Iterator[RunResult]:
