@@ -53,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _engine_label(engine: object) -> str:
+    d = engine.describe()  # type: ignore[attr-defined]
+    if d["engine"] == "serial":
+        return "serial"
+    if d["engine"] == "processes":
+        return f"{d['workers']} worker processes"
+    if "scheduler" in d:
+        return f"Dask cluster at {d['scheduler']}"
+    return f"Dask LocalCluster with {d['local_cluster_workers']} workers"
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from experiments.engines import make_engine
     from experiments.runner import Interrupted, run_experiment
@@ -67,7 +78,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         shown = f" over {', '.join(d.parameters)}" if d.parameters else ""
         print(
             f"{spec.name}: {spec.n_runs} runs = {len(d.points)} {d.kind} points{shown} × "
-            f"{spec.replicates} replicates, {spec.steps} steps; engine {engine.describe()}; "
+            f"{spec.replicates} replicates, {spec.steps} steps; {_engine_label(engine)}; "
             f"results in {Path(args.out) / spec.name}",
             file=sys.stderr,
         )
