@@ -33,11 +33,11 @@ from abm.kinds import (
 )
 from abm.network import TrustNetwork
 from abm.params import Params, check_names, spec
-from abm.reporters import ALL_REPORTERS
+from abm.reporters import ALL_REPORTERS, metric_getter
 from abm.rules import coupling, risk, sharing, trust
 from abm.scenarios import get_scenario
 from abm.services import ServiceDesk
-from abm.streams import make_streams
+from abm.streams import make_streams, resolve_seed
 from agents.actors import ACTOR_CLASSES, Actor, MakerTeam, outlay_of
 from agents.services import ServiceInstitution
 
@@ -80,6 +80,8 @@ class Project:
     loan: tuple[ServiceInstitution, float, float] | None = None  # (lender, principal, rate)
     insurer: ServiceInstitution | None = None
     marketer: ServiceInstitution | None = None  # transfer institution marketing the result
+    phi: np.ndarray | None = None  # members' Shapley values (marginal contributions)
+    grand: float = 0.0  # v(N): the whole team's expected value
     committed: np.ndarray = field(default_factory=lambda: np.zeros(4))  # sum of commitments
     capability_sum: float = 0.0  # of the members so far
 
@@ -131,11 +133,7 @@ class InnovationModel(mesa.Model):
             raise ValueError(f"params must be a Params instance, got {type(base).__name__}")
         check_names(overrides)
         self.params: Params = base.replace(**overrides) if overrides else base
-        if rng is None:
-            rng = int(np.random.SeedSequence().generate_state(1)[0])
-        if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
-            raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
-        self.seed = int(rng)
+        self.seed = resolve_seed(rng)
         super().__init__(rng=self.seed)
         self.rngs = make_streams(self.seed)
 
@@ -164,7 +162,7 @@ class InnovationModel(mesa.Model):
         self._create_population()
         self.services = ServiceDesk(self)
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: _metric_getter(name) for name in ALL_REPORTERS}
+            model_reporters={name: metric_getter(name) for name in ALL_REPORTERS}
         )
         self._reset_tally()
         self.measure()
@@ -344,6 +342,21 @@ class InnovationModel(mesa.Model):
                 seen.add(uid)
                 out.append((a, origin, prior))
 
+        prior_stranger = self.services.stranger_prior()
+        if not p.trust_on:
+            # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
+            # to be screened, as many as strangers + friends of friends + one full team.
+            k = p.n_strangers + p.n_friends_of_friends + p.max_team_size
+            screened = self._sample_uniform(k, rng)
+            for a in screened:
+                add(a.unique_id, "direct", prior_stranger)
+            for a, origin, prior in self.services.introductions(
+                project, gap, self.rngs["services"]
+            ):
+                add(a.unique_id, origin, prior)
+            self.tally["transaction_costs"] += p.search_cost * len(screened)
+            self._pay(init, p.search_cost * len(screened), "transaction_costs")
+            return out
         neighbours = list(self.network.partners(init.unique_id))
         for uid in neighbours:
             add(uid, "direct", 0.0)
@@ -353,7 +366,6 @@ class InnovationModel(mesa.Model):
             k = min(p.n_friends_of_friends, len(fof_list))
             for i in rng.choice(len(fof_list), size=k, replace=False) if k else ():
                 add(fof_list[i], "direct", 0.0)
-        prior_stranger = self.services.stranger_prior()
         n_screened = 0
         for a in self._sample_strangers(gap, p.n_strangers, rng):
             n_screened += 1
@@ -362,6 +374,20 @@ class InnovationModel(mesa.Model):
             add(a.unique_id, origin, prior)
         self.tally["transaction_costs"] += p.search_cost * n_screened
         self._pay(init, p.search_cost * n_screened, "transaction_costs")
+        return out
+
+    def _sample_uniform(self, k: int, rng: np.random.Generator) -> list[Actor]:
+        """``k`` innovating actors drawn uniformly (with replacement) from the population."""
+        sizes = np.array([len(self._by_kind[kd]) for kd in ACTOR_KINDS])
+        total = int(sizes.sum())
+        if k <= 0 or total == 0:
+            return []
+        bounds = np.cumsum(sizes)
+        out = []
+        for i in rng.integers(0, total, size=k).tolist():
+            kind_i = int(np.searchsorted(bounds, i, side="right"))
+            start = int(bounds[kind_i - 1]) if kind_i else 0
+            out.append(self._by_kind[ACTOR_KINDS[kind_i]][i - start])
         return out
 
     def _sample_strangers(self, gap: np.ndarray, k: int, rng: np.random.Generator) -> list[Actor]:
@@ -632,8 +658,23 @@ class InnovationModel(mesa.Model):
         self.cum["cum_returns"] += project.gross_return
 
     def _shapley_shares(self, project: Project, net: float, *, risk_corrected: bool) -> np.ndarray:
-        """Shapley on v(S) = V × p(S), p(S) from S's own delivered resources, capability and
-        internal trust; scaled so the shares sum to the realized net return."""
+        """Shapley (optionally risk-corrected) shares, scaled so they sum to the net return."""
+        phi, grand = self.marginal_values(project)
+        if grand <= 0:
+            return sharing.proportional_split(net, project.contribution_values())
+        if risk_corrected:
+            phi = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand)
+        return phi * (net / grand)
+
+    def marginal_values(self, project: Project) -> tuple[np.ndarray, float]:
+        """Shapley values φ of the members on v(S) = V × p(S) and the grand value v(N).
+
+        p(S) comes from S's own delivered resources (plus the services'), capability and
+        internal trust. Computed once per project: the Shapley rules split by it and every
+        member judges fairness against it (:meth:`update_trust`).
+        """
+        if project.phi is not None:
+            return project.phi, project.grand
         p = self.params
         n = project.n
         delivered = np.array(project.delivered)
@@ -682,13 +723,9 @@ class InnovationModel(mesa.Model):
                 return cache[s]
 
         samples = None if n <= p.shapley_exact_max else p.shapley_samples
-        phi = sharing.shapley(v, n, samples=samples, rng=self.rngs["execution"])
-        grand = v(frozenset(range(n)))
-        if risk_corrected:
-            phi = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand)
-        if grand <= 0:
-            return sharing.proportional_split(net, project.contribution_values())
-        return phi * (net / grand)
+        project.phi = sharing.shapley(v, n, samples=samples, rng=self.rngs["execution"])
+        project.grand = v(frozenset(range(n)))
+        return project.phi, project.grand
 
     # ------------------------------------------------------------------ 9. fairness and trust
     def update_trust(self, project: Project) -> None:
@@ -698,7 +735,9 @@ class InnovationModel(mesa.Model):
         contrib = project.contribution_values()
         contrib_share = sharing.proportional_split(1.0, contrib)
         if project.success:
-            due = project.net_return * (0.5 * contrib_share + 0.5 * project.risk_shares)
+            # What a member considers due is seed 002's fair share: what it added to the team's
+            # prospects (its Shapley value) corrected for the share of the risk it carried.
+            due = project.net_return * self._fair_shares(project)
             fair = sharing.perceived_fairness(project.shares, due)
         else:
             due_loss = float(project.outlays.sum()) * contrib_share
@@ -755,6 +794,17 @@ class InnovationModel(mesa.Model):
             if not project.success:
                 m.record_outcome(False, -float(project.borne[b]))
         self.services.record_service_ties(project)
+
+    def _fair_shares(self, project: Project) -> np.ndarray:
+        """Shares of the net return each member considers due: the risk-corrected Shapley
+        value φ_i / v(N) + R_i − 1/n (seed 002), negative parts set to 0, renormalised."""
+        if project.n == 1:
+            return np.ones(1)
+        phi, grand = self.marginal_values(project)
+        if grand <= 0:
+            return sharing.proportional_split(1.0, project.contribution_values())
+        fair = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand) / grand
+        return sharing.proportional_split(1.0, np.maximum(fair, 0.0))
 
     def _penalise_withholders(self, project: Project) -> None:
         p = self.params
@@ -822,7 +872,7 @@ class InnovationModel(mesa.Model):
                 self.tally["new_spinoffs"] += 1
                 self.tally["new_makers_entered"] += 1
         for m in list(makers):
-            if m.wealth < 0:
+            if m.wealth < 0 and not self._rescue(m):
                 self.flows["exit_wealth"] += m.wealth
                 self._remove_actor(m)
                 self.tally["new_makers_exited"] += 1
@@ -832,6 +882,25 @@ class InnovationModel(mesa.Model):
             self._add_actor("maker", rng, wealth=p.initial_maker_wealth)
             self.flows["entry_endowment"] += p.initial_maker_wealth
             self.tally["new_makers_entered"] += 1
+
+    def _rescue(self, maker: MakerTeam) -> bool:
+        """Fault tolerance (seed 000): a team broke by a failure since its last rescue gets its
+        debt paid and a restart grant of ``fault_tolerance_share`` × the initial endowment from
+        the fault-tolerance fund, if the fund can pay it all."""
+        p = self.params
+        share = p.fault_tolerance_share * self._policy(maker)
+        if share <= 0.0 or maker.failures <= maker.rescued_at_failures:
+            return False
+        grant = -maker.wealth + share * p.initial_maker_wealth
+        if grant > self.fault_fund:
+            return False
+        self.fault_fund -= grant
+        maker.wealth += grant
+        maker.rescued_at_failures = maker.failures
+        self.cum["cum_fault_compensation"] += grant
+        self.cum["cum_policy_spending"] += grant
+        self.tally["new_makers_rescued"] += 1
+        return True
 
     # ------------------------------------------------------------------ 11. measure
     def measure(self) -> None:
@@ -843,6 +912,7 @@ class InnovationModel(mesa.Model):
         for key in (
             "new_makers_entered",
             "new_makers_exited",
+            "new_makers_rescued",
             "new_spinoffs",
             "n_projects_abandoned",
             "n_withholdings",
@@ -1027,14 +1097,6 @@ class InnovationModel(mesa.Model):
 
 def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if len(values) else 0.0
-
-
-def _metric_getter(name: str):
-    def get(model: InnovationModel) -> Any:
-        return model.metrics[name]
-
-    get.__name__ = name
-    return get
 
 
 __all__ = ["InnovationModel", "Project"]

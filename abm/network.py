@@ -84,7 +84,9 @@ class TrustNetwork:
 
     # --- nodes ------------------------------------------------------------------------------
     def add_actor(self, uid: int, kind: str) -> None:
-        """Add an actor without ties."""
+        """Add an actor without ties (``ValueError`` if ``uid`` is already in the network)."""
+        if uid in self.node_kind:
+            raise ValueError(f"actor {uid} is already in the trust network")
         if kind not in self._kind_code:
             self._kind_code[kind] = len(self.kinds)
             self.kinds = (*self.kinds, kind)

@@ -109,8 +109,58 @@ def _f(default: Any, **kwargs: Any) -> Any:
     return field(default=default, metadata=meta(**kwargs))
 
 
+class ParamsBase:
+    """Behaviour shared by the parameter dataclasses (:class:`Params` and the validation
+    models'): every field is checked against its metadata on construction, unknown names get
+    the nearest valid one, and ``from_dict``/``to_dict``/``replace`` round-trip.
+
+    Subclasses are ``@dataclass(frozen=True, slots=True)`` whose fields are declared with
+    :func:`meta` metadata; cross-field rules go in :meth:`check_cross_fields`.
+    """
+
+    __slots__ = ()
+    #: Prefix naming the model in "unknown parameter" errors (empty for the main model).
+    model_name: str = ""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # Unknown keywords get a ValueError with the nearest valid name, not a bare TypeError.
+        check_names(kwargs, cls)
+        return object.__new__(cls)  # (slots=True rebuilds the class, so no zero-arg super())
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            _validate_field(f, value)
+            if type(f.default) is float and type(value) is int:
+                object.__setattr__(self, f.name, float(value))  # 1 → 1.0, so to_dict is typed
+        self.check_cross_fields()
+
+    def check_cross_fields(self) -> None:
+        """Rules between fields (none by default); raise ``ValueError`` naming both fields."""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Any:
+        """Build from a mapping; unknown keys raise ``ValueError`` naming the nearest valid name."""
+        check_names(data, cls)
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of every field (JSON/TOML friendly)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def replace(self, **changes: Any) -> Any:
+        """``dataclasses.replace`` with a helpful error for misspelt names."""
+        check_names(changes, type(self))
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def specs(cls) -> list[ParamSpec]:
+        """Metadata of every field, in declaration order."""
+        return [field_spec(f) for f in dataclasses.fields(cls)]
+
+
 @dataclass(frozen=True, slots=True)
-class Params:
+class Params(ParamsBase):
     """All parameters of the collaborative-innovation model (DESIGN.md §2–§5).
 
     Defaults give an interesting run: a network forms within ~30 steps, makers both fail and
@@ -849,7 +899,9 @@ class Params:
         hi=1.0,
         step=0.05,
         group="Policy",
-        help="Share of a maker's project loss compensated by the fault-tolerance fund.",
+        help="Share of a maker's project loss compensated by the fault-tolerance fund; a team "
+        "broke after a failure is rescued with its debt paid and this share of the initial "
+        "endowment.",
         source=SEED_000,
     )
     fault_budget: float = _f(
@@ -1056,66 +1108,37 @@ class Params:
         help="BFS sources used to estimate mean path length on large graphs.",
     )
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Params:
-        # Unknown keywords get a ValueError with the nearest valid name, not a bare TypeError.
-        check_names(kwargs)
-        return object.__new__(cls)  # (slots=True rebuilds the class, so no zero-arg super())
-
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            _validate_field(f, value)
-            if type(f.default) is float and type(value) is int:
-                object.__setattr__(self, f.name, float(value))  # 1 → 1.0, so to_dict is typed
+    def check_cross_fields(self) -> None:
+        """Trust-stage thresholds must be ordered (consolidation before cooperation)."""
         _validate_cross_field(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Params:
-        """Build from a mapping; unknown keys raise ``ValueError`` naming the nearest valid name."""
-        check_names(data)
-        return cls(**data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict of every field (JSON/TOML friendly)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    def replace(self, **changes: Any) -> Params:
-        """``dataclasses.replace`` with a helpful error for misspelt names."""
-        check_names(changes)
-        return dataclasses.replace(self, **changes)
 
 
 _FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Params)}
 
 
-def _base_type(f: dataclasses.Field) -> type:
-    default = f.default
-    return type(default)
+def field_spec(f: dataclasses.Field) -> ParamSpec:
+    """A dataclass field declared with :func:`meta` as a :class:`ParamSpec`."""
+    m = f.metadata
+    return ParamSpec(
+        name=f.name,
+        default=f.default,
+        type=type(f.default),
+        label=m["label"],
+        min=m["min"],
+        max=m["max"],
+        step=m["step"],
+        choices=m["choices"],
+        unit=m["unit"],
+        group=m["group"],
+        help=m["help"],
+        source=m["source"],
+        role=m["role"],
+    )
 
 
 def param_specs() -> list[ParamSpec]:
-    """Metadata of every parameter, in declaration order."""
-    specs = []
-    for f in dataclasses.fields(Params):
-        m = f.metadata
-        specs.append(
-            ParamSpec(
-                name=f.name,
-                default=f.default,
-                type=_base_type(f),
-                label=m["label"],
-                min=m["min"],
-                max=m["max"],
-                step=m["step"],
-                choices=m["choices"],
-                unit=m["unit"],
-                group=m["group"],
-                help=m["help"],
-                source=m["source"],
-                role=m["role"],
-            )
-        )
-    return specs
+    """Metadata of every parameter of the innovation model, in declaration order."""
+    return Params.specs()
 
 
 def spec(name: str) -> ParamSpec:
@@ -1124,33 +1147,23 @@ def spec(name: str) -> ParamSpec:
     return next(s for s in param_specs() if s.name == name)
 
 
-def check_names(names: Any) -> None:
-    """Raise ``ValueError`` for any name that is not a parameter, suggesting the closest one."""
+def check_names(names: Any, cls: type | None = None) -> None:
+    """Raise ``ValueError`` for any name that is not a field of ``cls`` (default
+    :class:`Params`), suggesting the closest one."""
+    cls = Params if cls is None else cls
+    fields = _FIELDS if cls is Params else {f.name: f for f in dataclasses.fields(cls)}
     for name in names:
-        if name not in _FIELDS:
-            close = difflib.get_close_matches(str(name), list(_FIELDS), n=1)
+        if name not in fields:
+            close = difflib.get_close_matches(str(name), list(fields), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValueError(f"unknown parameter {name!r}{hint}")
+            what = f"{cls.model_name} parameter" if cls.model_name else "parameter"
+            raise ValueError(f"unknown {what} {name!r}{hint}")
 
 
 def _validate_field(f: dataclasses.Field, value: Any) -> None:
     m = f.metadata
-    kind = _base_type(f)
-    s = ParamSpec(
-        f.name,
-        f.default,
-        kind,
-        m["label"],
-        m["min"],
-        m["max"],
-        m["step"],
-        m["choices"],
-        m["unit"],
-        m["group"],
-        m["help"],
-        m["source"],
-        m["role"],
-    )
+    kind = type(f.default)
+    s = field_spec(f)
     bad = f"parameter {f.name!r} = {value!r} is invalid: expected {s.describe_range()}"
     if kind is bool:
         if not isinstance(value, bool):

@@ -6,6 +6,9 @@ Names are snake_case with prefixes ``n_``, ``new_``, ``cum_``, ``mean_``, ``shar
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from abm.kinds import KINDS, STAGES
 
 REPORTERS: dict[str, str] = {
@@ -13,6 +16,7 @@ REPORTERS: dict[str, str] = {
     "n_makers_alive": "Maker teams alive at the end of the step",
     "new_makers_entered": "Maker teams that entered this step (entry and spin-offs)",
     "new_makers_exited": "Maker teams that exited this step (broke and unsupported)",
+    "new_makers_rescued": "Broke maker teams rescued by the fault-tolerance fund this step",
     "new_spinoffs": "Maker teams spun off by ventures this step",
     **{f"n_makers_stage_{s}": f"Maker teams alive at stage {s!r}" for s in STAGES},
     "mean_maker_spirit": "Mean maker spirit of living maker teams",
@@ -95,3 +99,14 @@ TEXT_REPORTERS: dict[str, str] = {
 }
 
 ALL_REPORTERS: dict[str, str] = {**REPORTERS, **TEXT_REPORTERS}
+
+
+def metric_getter(name: str) -> Callable[[Any], Any]:
+    """A DataCollector model reporter reading ``model.metrics[name]`` (filled by the measure
+    phase), named after the reporter."""
+
+    def get(model: Any) -> Any:
+        return model.metrics[name]
+
+    get.__name__ = name
+    return get

@@ -32,7 +32,7 @@ def _name_key(name: str) -> int:
 
 def stream(seed: int, name: str) -> np.random.Generator:
     """The generator of stream ``name`` for a run with seed ``seed``."""
-    if not isinstance(seed, int | np.integer) or seed < 0:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return np.random.default_rng(np.random.SeedSequence([int(seed), _name_key(name)]))
 
@@ -58,3 +58,13 @@ def run_seed(master_seed: int, index: int) -> int:
     """Seed of run ``index`` of a batch (same as ``run_seeds(master_seed, index + 1)[index]``)."""
     child = np.random.SeedSequence(int(master_seed), spawn_key=(int(index),))
     return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
+def resolve_seed(rng: int | None) -> int:
+    """The run's seed: ``rng`` checked (a non-negative integer), or, when ``None``, fresh
+    entropy from the OS, returned so that the run can be repeated."""
+    if rng is None:
+        rng = int(np.random.SeedSequence().generate_state(1)[0])
+    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
+        raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
+    return int(rng)

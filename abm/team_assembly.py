@@ -59,21 +59,19 @@ of 4 takes about a second.
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 import mesa
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from abm.metrics import giant_component_share
-from abm.params import ParamSpec, meta
-from abm.streams import stream
+from abm.params import ParamsBase, ParamSpec, meta
+from abm.params import check_names as _check_names
+from abm.reporters import metric_getter
+from abm.streams import resolve_seed, stream
 
 __all__ = [
     "DEFAULT_PLOT_REPORTERS",
@@ -132,7 +130,7 @@ DEFAULT_PLOT_REPORTERS: tuple[str, ...] = (
 
 # ---------------------------------------------------------------------------- parameters
 @dataclass(frozen=True, slots=True)
-class TeamAssemblyParams:
+class TeamAssemblyParams(ParamsBase):
     """Parameters of the team-assembly model (the paper's m, p, q and τ).
 
     Construct with keywords; unknown names and values outside the metadata range raise
@@ -194,81 +192,17 @@ class TeamAssemblyParams:
         ),
     )
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> TeamAssemblyParams:
-        # Unknown keywords get a ValueError with the nearest valid name, not a bare TypeError.
-        check_names(kwargs)
-        return object.__new__(cls)
-
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            _validate(_spec_of(f), value)
-            if type(f.default) is float and type(value) is int:
-                object.__setattr__(self, f.name, float(value))  # 1 → 1.0, so to_dict is typed
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TeamAssemblyParams:
-        """Build from a mapping; unknown keys raise ``ValueError`` naming the nearest name."""
-        check_names(data)
-        return cls(**data)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain dict of every field (JSON/TOML friendly)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    def replace(self, **changes: Any) -> TeamAssemblyParams:
-        """``dataclasses.replace`` with a helpful error for misspelt names."""
-        check_names(changes)
-        return dataclasses.replace(self, **changes)
-
-
-_FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(TeamAssemblyParams)}
-
-
-def _spec_of(f: dataclasses.Field) -> ParamSpec:
-    m = f.metadata
-    return ParamSpec(
-        name=f.name,
-        default=f.default,
-        type=type(f.default),
-        label=m["label"],
-        min=m["min"],
-        max=m["max"],
-        step=m["step"],
-        choices=m["choices"],
-        unit=m["unit"],
-        group=m["group"],
-        help=m["help"],
-        source=m["source"],
-        role=m["role"],
-    )
-
-
-def _validate(s: ParamSpec, value: Any) -> None:
-    """Check one value against its spec (ints must be ints, numbers finite and in range)."""
-    bad = f"parameter {s.name!r} = {value!r} is invalid: expected {s.describe_range()}"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(bad)
-    if s.type is int and not isinstance(value, int):
-        raise ValueError(bad)
-    if not math.isfinite(value) or not (s.min <= value <= s.max):
-        raise ValueError(bad)
+    model_name = "team_assembly"
 
 
 def param_specs() -> list[ParamSpec]:
     """Metadata of every parameter of the team-assembly model, in declaration order."""
-    return [_spec_of(f) for f in dataclasses.fields(TeamAssemblyParams)]
+    return TeamAssemblyParams.specs()
 
 
 def check_names(names: Any) -> None:
     """Raise ``ValueError`` for any name that is not a parameter, suggesting the closest one."""
-    for name in names:
-        if name not in _FIELDS:
-            close = difflib.get_close_matches(str(name), list(_FIELDS), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValueError(
-                f"unknown team_assembly parameter {name!r}{hint} (parameters: {list(_FIELDS)})"
-            )
+    _check_names(names, TeamAssemblyParams)
 
 
 # ---------------------------------------------------------------------------- model
@@ -319,11 +253,7 @@ class TeamAssemblyModel(mesa.Model):
                 f"params must be a TeamAssemblyParams instance, got {type(base).__name__}"
             )
         self.params: TeamAssemblyParams = base.replace(**overrides) if overrides else base
-        if rng is None:
-            rng = int(np.random.SeedSequence().generate_state(1)[0])
-        if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
-            raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
-        self.seed = int(rng)
+        self.seed = resolve_seed(rng)
         super().__init__(rng=self.seed)
         # Separate streams: slot kind (incumbent or newcomer) and which incumbent, so changing
         # how incumbents are chosen (q) never shifts the newcomer/incumbent draws.
@@ -343,7 +273,7 @@ class TeamAssemblyModel(mesa.Model):
 
         self._seed_team()
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: _metric_getter(name) for name in REPORTERS}
+            model_reporters={name: metric_getter(name) for name in REPORTERS}
         )
         self.datacollector.collect(self)
 
@@ -512,14 +442,6 @@ class TeamAssemblyModel(mesa.Model):
             mt[f"share_{k}"] = counts[k] / pairs if pairs else 0.0
             mt[f"cum_{k}"] = self._cum[k]
             mt[f"cum_share_{k}"] = self._cum[k] / cum_pairs if cum_pairs else 0.0
-
-
-def _metric_getter(name: str):
-    def get(model: TeamAssemblyModel) -> Any:
-        return model.metrics[name]
-
-    get.__name__ = name
-    return get
 
 
 def run(

@@ -149,6 +149,7 @@ class MakerTeam(Actor):
         self.stage = stage
         self.failures = 0
         self.stage_successes = 0  # own successes at the current stage
+        self.rescued_at_failures = 0  # failures count at the last fault-tolerance rescue
         self.successes_since_award = 0
         self.born_step = model.steps
 

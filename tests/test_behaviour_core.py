@@ -70,9 +70,10 @@ def test_trust_brings_more_repeat_collaborations(runs):
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="measured (10 seeds, 30 makers, steps 1–60): clustering with trust 0.392 vs 0.408 "
-    "without; difference −0.016 ± 0.006 (SE), z = −2.6: trust-based choice gives LOWER "
-    "clustering. At 100 steps: 0.425 vs 0.442, z = −3.3.",
+    reason="measured (10 seeds, 30 makers, steps 1–60): clustering with trust 0.396 vs 0.445 "
+    "with random partners; difference −0.049 ± 0.009 (SE), z = −5.4. Random mixing in a "
+    "population of ~45 innovators makes a dense graph whose clustering is about its density; "
+    "trust concentrates ties on fewer partners. See docs/validation.md.",
 )
 def test_trust_brings_higher_clustering(runs):
     assert_larger(runs, "baseline", "trust_off", _clustering, steps=SHORT, label="clustering")
@@ -100,8 +101,9 @@ def test_trust_lowers_transaction_costs(runs):
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="measured (10 seeds, 30 makers, steps 1–60): success rate 0.724 with trust vs 0.724 "
-    "without; difference 0.0005 ± 0.012 (SE), z = 0.04 (100 steps: z = 0.09): no effect.",
+    reason="measured (10 seeds, 30 makers, steps 1–60): success rate 0.719 with trust vs 0.704 "
+    "with random partners; difference 0.015 ± 0.012 (SE), z = 1.26: right direction, not "
+    "distinguishable from seed noise. See docs/validation.md.",
 )
 def test_trust_raises_the_success_rate(runs):
     assert_larger(runs, "baseline", "trust_off", _success_rate, steps=SHORT, label="success rate")
@@ -110,20 +112,19 @@ def test_trust_raises_the_success_rate(runs):
 # --------------------------------------------------------------------------- fair vs strict
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="measured (10 seeds, 30 makers, 200 steps): mean fairness 0.69 under fair_sharing "
-    "vs 1.00 under strict_contracts (z = −80). Perceived fairness compares the split with a "
-    "due share of 0.5·contribution + 0.5·risk share, and a strict contract sets both risk "
-    "shares and returns by contribution, so it is perfectly 'fair' by construction.",
-)
 def test_fair_sharing_is_perceived_fairer_than_strict_contracts(runs):
     assert_larger(
         runs, "fair_sharing", "strict_contracts", _fairness, steps=LONG, label="mean fairness"
     )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="measured (10 seeds, 30 makers, 200 steps): makers alive 38.9 under fair_sharing vs "
+    "33.0 under strict_contracts; difference 5.9 ± 2.98 (SE), z = 1.98 < 2: right direction, "
+    "at the edge of seed noise. See docs/validation.md.",
+)
 def test_fair_sharing_keeps_more_makers_alive_after_200_steps(runs):
     assert_larger(
         runs,

@@ -147,13 +147,6 @@ def test_remove_actor_removes_every_tie_and_keeps_the_rest():
     assert net.n_edges == len(survivors) + 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="add_actor on an existing uid resets its adjacency but leaves its edge slots alive: "
-    "the ties are orphaned, survive remove_actor and bring the removed node back into the "
-    "graph view (latent: the model never re-adds a uid)",
-)
 def test_adding_an_existing_actor_does_not_orphan_its_ties():
     net = make_net()
     net.add_actor(1, "maker")

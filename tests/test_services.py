@@ -283,13 +283,6 @@ def test_co_construction_lowers_fees_per_project(runs):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="measured (10 seeds, 30 makers, 200 steps): makers alive 33.4 under fault_tolerant "
-    "vs 30.7 in the baseline; difference 2.7 ± 1.74 (SE), z = 1.55 < 2: the direction is "
-    "right but the effect is not distinguishable from seed noise.",
-)
 def test_fault_tolerance_keeps_more_makers_alive_after_200_steps(runs):
     assert_larger(
         runs,

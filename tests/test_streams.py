@@ -109,12 +109,6 @@ def test_stream_rejects_bad_seeds(bad):
         stream(bad, "market")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,
-    reason="stream() accepts bool seeds (True is an int); InnovationModel rejects them, so "
-    "only direct callers of stream() are affected",
-)
 def test_stream_rejects_bool_seed():
     with pytest.raises(ValueError):
         stream(True, "market")
