@@ -7,6 +7,7 @@ message when the folder is not an experiment folder or lacks what the analysis n
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,7 @@ def load_results(folder: str | Path) -> Results:
     manifest_path = f / "manifest.json"
     if not manifest_path.exists():
         hint = ""
-        subs = [p.name for p in f.iterdir() if (p / "manifest.json").exists()]
+        subs = [p.name for p in f.iterdir() if os.path.isfile(p / "manifest.json")]
         if subs:
             hint = f" (experiments inside: {', '.join(sorted(subs))}; pass e.g. {f / subs[0]})"
         raise SpecError(f"{f}: not an experiment folder, no manifest.json{hint}")

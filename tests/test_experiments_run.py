@@ -309,16 +309,17 @@ def test_killed_worker_fails_its_runs_only_and_the_pool_is_replaced(tmp_path) ->
         (["run", "/nonexistent.toml"], "error: /nonexistent.toml: spec file not found"),
         (["run", "SPEC", "--workers", "0"], "error: --workers must be >= 1, got 0"),
         (["plot", "/nonexistent-folder"], "error: /nonexistent-folder: results folder not found"),
-        (["sensitivity", "/tmp"], "error: /tmp: not an experiment folder"),
+        (["sensitivity", "TMP"], "error: TMP: not an experiment folder"),
     ],
 )
 def test_cli_errors_are_one_line_and_exit_2(args, expected, tmp_path, capsys) -> None:
     spec = tmp_path / "s.toml"
     spec.write_text(TINY)
-    code = main([str(spec) if a == "SPEC" else a for a in args])
+    code = main([{"SPEC": str(spec), "TMP": str(tmp_path)}.get(a, a) for a in args])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith(expected) and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(expected.replace("TMP", str(tmp_path)))
+    assert err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_cli_reports_a_bad_spec_without_traceback_in_a_real_process(tmp_path) -> None:
