@@ -48,7 +48,7 @@ bench: install
 	$(PY) -m benchmarks
 
 experiment: install
-	$(PY) -m experiments run experiments/specs/example.toml --out out/
+	$(PY) -m experiments run experiments/specs/example.toml --out out/ --resume
 	$(PY) -m experiments plot out/example
 
 docs: install
