@@ -209,7 +209,8 @@ class TrustNetwork:
     def seed_tie(self, i: int, j: int, *, positive: float, step: int, origin: str) -> None:
         """A tie that starts with prior evidence but no joint project (e.g. a spin-off's parent)."""
         if j not in self._out[i]:
-            self._new_edge(i, j, r=positive, s=0.0, step=step, origin=origin)
+            s = self.public_negative.get(j, 0.0)  # a public record counts here too
+            self._new_edge(i, j, r=positive, s=s, step=step, origin=origin)
             self._version += 1
 
     def shock(self, amount: float) -> None:
