@@ -246,8 +246,8 @@ class Reference:
         e["last"] = step
 
     def seed(self, i, j, pos, step, origin):
-        if (i, j) not in self.edges:
-            self._new(i, j, pos, 0.0, step, origin)
+        if (i, j) not in self.edges:  # starts from j's public record, as record() does
+            self._new(i, j, pos, self.public.get(j, 0.0), step, origin)
 
     def public_negative(self, j, amount):
         self.public[j] = self.public.get(j, 0.0) + amount
