@@ -396,14 +396,24 @@ def _se(x: np.ndarray) -> float:
     return float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("inf")
 
 
-def evaluate(fact: Fact, runs: dict[str, list[pd.DataFrame]]) -> Verdict:
+def evaluate(fact: Fact, runs: dict[str, list[pd.DataFrame]], steps: int | None = None) -> Verdict:
     """Metric per seed for A and B, and the paired difference with its standard error.
 
-    Seeds where either side's metric is undefined (e.g. no project by a resource-poor maker) are
-    dropped from the pairs.
+    With ``steps``, every run is read up to that step (a prefix: a model does not know how long
+    it will run, so the first rows of a longer run are those of a shorter one). Seeds where
+    either side's metric is undefined (e.g. no project by a resource-poor maker) are dropped
+    from the pairs.
     """
-    a = np.array([fact.fn(df) for df in runs[fact.a]])
-    b = np.array([fact.fn(df) for df in runs[fact.b]])
+
+    def metric(df: pd.DataFrame) -> float:
+        if steps is not None:
+            if len(df) < steps + 1:
+                raise ValueError(f"{fact.key}: a run has {len(df) - 1} steps, {steps} needed")
+            df = df.iloc[: steps + 1]
+        return fact.fn(df)
+
+    a = np.array([metric(df) for df in runs[fact.a]])
+    b = np.array([metric(df) for df in runs[fact.b]])
     ok = np.isfinite(a) & np.isfinite(b)
     a, b = a[ok], b[ok]
     d = a - b
@@ -446,6 +456,25 @@ def write_csv(verdicts: list[Verdict], path: Path, steps: int) -> pd.DataFrame:
     df.to_csv(tmp, index=False, float_format="%.6g")
     os.replace(tmp, path)
     return df
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """The CSV's rows as the Markdown table of docs/validation.md."""
+
+    def num(x: float) -> str:
+        return f"{x:.3g}"
+
+    lines = [
+        "| Fact | A vs B | Metric | A (mean ± SE) | B (mean ± SE) | A − B (± SE) | z | Verdict |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        lines.append(
+            f"| {r.statement} | `{r.condition_a}` vs `{r.condition_b}` | {r.metric} | "
+            f"{num(r.mean_a)} ± {r.se_a:.2g} | {num(r.mean_b)} ± {r.se_b:.2g} | "
+            f"{num(r.diff)} ± {r.se_diff:.2g} | {r.z:.1f} | **{r.verdict}** |"
+        )
+    return "\n".join(lines)
 
 
 def _series(frames: list[pd.DataFrame], fn: Callable[[pd.DataFrame], pd.Series]) -> pd.DataFrame:
@@ -616,9 +645,11 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     verdicts = [evaluate(f, runs) for f in FACTS]
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(verdicts, args.out_dir / "stylized_facts.csv", args.steps)
+    table = write_csv(verdicts, args.out_dir / "stylized_facts.csv", args.steps)
     for v in verdicts:
         print(v.message())
+    print(f"\nmodel code {model_source_hash()}; table for docs/validation.md:\n")
+    print(markdown_table(table) + "\n")
     for p in draw(runs, args.out_dir):
         print(f"wrote {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
     return 0
