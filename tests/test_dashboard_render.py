@@ -6,8 +6,8 @@ import ipyvuetify as v
 import numpy as np
 import pytest
 import solara
-from ipywidgets import Widget
 from reacton.find import Finder
+from widget_tree import walk_widgets
 
 from abm.params import param_specs
 from dashboard import figures
@@ -22,26 +22,12 @@ def _classes(w) -> list[str]:
     return (cls or "").split()
 
 
-def _walk(widgets):
-    seen, queue = set(), list(widgets)
-    while queue:
-        w = queue.pop(0)
-        if id(w) in seen or not isinstance(w, Widget):
-            continue
-        seen.add(id(w))
-        yield w
-        for name in w.keys:
-            value = getattr(w, name, None)
-            if isinstance(value, Widget):
-                queue.append(value)
-            elif isinstance(value, list | tuple):
-                queue.extend(x for x in value if isinstance(x, Widget))
 
 
 def by_class(finder, cls: str) -> Finder:
     """Widgets under ``finder`` (included) whose CSS classes include ``cls``."""
     roots = finder.find().widgets  # a render context's find() yields its root widget
-    return Finder([w for w in _walk(roots) if cls in _classes(w)])
+    return Finder([w for w in walk_widgets(roots) if cls in _classes(w)])
 
 
 def one(finder, cls: str):

@@ -12,6 +12,7 @@ import ipyvuetify as v
 import pandas as pd
 import pytest
 import solara
+from widget_tree import walk_widgets
 
 import abm
 from abm.params import Params
@@ -168,25 +169,11 @@ def test_ab_uses_the_same_seed_for_both():
 
 # ---------------------------------------------------------------------------- the page
 def _widgets(rc, cls: str):
-    return [w for w in _walk(rc.find().widgets) if cls in (getattr(w, "class_", "") or "").split()]
-
-
-def _walk(roots):
-    from ipywidgets import Widget
-
-    seen, queue = set(), list(roots)
-    while queue:
-        w = queue.pop(0)
-        if id(w) in seen or not isinstance(w, Widget):
-            continue
-        seen.add(id(w))
-        yield w
-        for name in w.keys:
-            value = getattr(w, name, None)
-            if isinstance(value, Widget):
-                queue.append(value)
-            elif isinstance(value, list | tuple):
-                queue.extend(x for x in value if isinstance(x, Widget))
+    return [
+        w
+        for w in walk_widgets(rc.find().widgets)
+        if cls in (getattr(w, "class_", "") or "").split()
+    ]
 
 
 def _one(rc, cls: str):
@@ -197,7 +184,7 @@ def _one(rc, cls: str):
 
 def _text(widget) -> str:
     out = []
-    for w in _walk([widget]):
+    for w in walk_widgets([widget]):
         for attr in ("children", "unsafe_innerHTML", "value"):
             val = getattr(w, attr, None)
             if isinstance(val, str):
