@@ -77,15 +77,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file (JSON)")
     args = parser.parse_args(argv)
     parts = args.only or list(PARTS)
-    results: dict[str, Any] = {"environment": _environment(), "quick": args.quick}
+    results: dict[str, Any] = {}
+    if args.only and args.out.exists():  # a partial rerun keeps the other parts' results
+        results = json.loads(args.out.read_text())
+    results.update({"environment": _environment(), "quick": args.quick})
     for name in parts:
         results[name] = _run_part(name, args.quick)
+        results[name]["measured"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     tmp = args.out.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(results, indent=2) + "\n")
     tmp.replace(args.out)
     print(table(results))
     print(f"\nwritten {args.out}")
-    failed = [t for name in parts for t, ok in results[name].get("targets", {}).items() if not ok]
+    failed = [
+        t for name in PARTS for t, ok in results.get(name, {}).get("targets", {}).items() if not ok
+    ]
     return 1 if failed else 0
 
 
