@@ -39,8 +39,8 @@ def no_agents(monkeypatch):
 BAD_PARAMS = [
     ({"n_maker": 10}, ["n_maker", "n_makers"]),  # unknown name → nearest name
     ({"trust_decya": 0.1}, ["trust_decya", "trust_decay"]),
-    ({"n_makers": 1}, ["n_makers", "1", "2", "5000"]),  # below range: names range
-    ({"n_makers": 10_000}, ["n_makers", "10000"]),
+    ({"n_makers": 1}, ["n_makers", "1", "2", "20000"]),  # below range: names range
+    ({"n_makers": 20_001}, ["n_makers", "20001"]),
     ({"trust_decay": 0.9}, ["trust_decay", "0.9", "0.5"]),
     ({"n_makers": 20.5}, ["n_makers", "20.5"]),
     ({"sharing_rule": "greedy"}, ["sharing_rule", "greedy", "shapley", "nash"]),

@@ -70,7 +70,7 @@ def test_out_of_range_value_and_bounds_name_the_allowed_range() -> None:
 
 def test_wrong_types_are_rejected_not_coerced() -> None:
     msg = error_of(BASE.replace("n_makers = 10", 'n_makers = "ten"'))
-    assert "n_makers = 'ten' is invalid" in msg and "an integer in [2, 5000]" in msg
+    assert "n_makers = 'ten' is invalid" in msg and "an integer in [2, 20000]" in msg
     msg = error_of(BASE.replace("n_makers = 10", "n_makers = 10.5"))
     assert "n_makers = 10.5 is invalid" in msg
     msg = error_of(BASE + "trust_on = 1\n")
