@@ -22,8 +22,6 @@ def _classes(w) -> list[str]:
     return (cls or "").split()
 
 
-
-
 def by_class(finder, cls: str) -> Finder:
     """Widgets under ``finder`` (included) whose CSS classes include ``cls``."""
     roots = finder.find().widgets  # a render context's find() yields its root widget
