@@ -342,21 +342,31 @@ class InnovationModel(mesa.Model):
                 seen.add(uid)
                 out.append((a, origin, prior))
 
-        prior_stranger = self.services.stranger_prior()
-        if not p.trust_on:
+        if p.trust_on:  # known partners first, then friends of friends, then strangers
+            neighbours = list(self.network.partners(init.unique_id))
+            for uid in neighbours:
+                add(uid, "direct", 0.0)
+            if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
+                fof = {v for u in neighbours for v in self.network.partners(u)} - seen
+                fof_list = sorted(fof)
+                k = min(p.n_friends_of_friends, len(fof_list))
+                for i in rng.choice(len(fof_list), size=k, replace=False) if k else ():
+                    add(fof_list[i], "direct", 0.0)
+            screened = self._sample_strangers(gap, p.n_strangers, rng)
+        else:
             # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
             # to be screened, as many as strangers + friends of friends + one full team.
             k = p.n_strangers + p.n_friends_of_friends + p.max_team_size
             screened = self._sample_uniform(k, rng)
-            for a in screened:
-                add(a.unique_id, "direct", prior_stranger)
-            for a, origin, prior in self.services.introductions(
-                project, gap, self.rngs["services"]
-            ):
-                add(a.unique_id, origin, prior)
-            self.tally["transaction_costs"] += p.search_cost * len(screened)
-            self._pay(init, p.search_cost * len(screened), "transaction_costs")
-            return out
+        prior_stranger = self.services.stranger_prior()
+        for a in screened:
+            add(a.unique_id, "direct", prior_stranger)
+        for a, origin, prior in self.services.introductions(project, gap, self.rngs["services"]):
+            add(a.unique_id, origin, prior)
+        cost = p.search_cost * len(screened)  # every stranger screened costs a search
+        self.tally["transaction_costs"] += cost
+        self._pay(init, cost, "transaction_costs")
+        return out
         neighbours = list(self.network.partners(init.unique_id))
         for uid in neighbours:
             add(uid, "direct", 0.0)
