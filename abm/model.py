@@ -367,24 +367,6 @@ class InnovationModel(mesa.Model):
         self.tally["transaction_costs"] += cost
         self._pay(init, cost, "transaction_costs")
         return out
-        neighbours = list(self.network.partners(init.unique_id))
-        for uid in neighbours:
-            add(uid, "direct", 0.0)
-        if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
-            fof = {v for u in neighbours for v in self.network.partners(u)} - seen
-            fof_list = sorted(fof)
-            k = min(p.n_friends_of_friends, len(fof_list))
-            for i in rng.choice(len(fof_list), size=k, replace=False) if k else ():
-                add(fof_list[i], "direct", 0.0)
-        n_screened = 0
-        for a in self._sample_strangers(gap, p.n_strangers, rng):
-            n_screened += 1
-            add(a.unique_id, "direct", prior_stranger)
-        for a, origin, prior in self.services.introductions(project, gap, self.rngs["services"]):
-            add(a.unique_id, origin, prior)
-        self.tally["transaction_costs"] += p.search_cost * n_screened
-        self._pay(init, p.search_cost * n_screened, "transaction_costs")
-        return out
 
     def _sample_uniform(self, k: int, rng: np.random.Generator) -> list[Actor]:
         """``k`` innovating actors drawn uniformly (with replacement) from the population."""
