@@ -38,17 +38,13 @@ def run(
         rng: the run's seed; the same seed and parameters give an identical frame.
         steps: number of steps to run (>= 0).
         **overrides: parameter values replacing those of ``params``.
-    """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
-    from abm.model import InnovationModel
 
-    model = InnovationModel(params, rng=rng, **overrides)
-    for _ in range(steps):
-        model.step()
-    df = model.reporters()
-    df.attrs["seed"] = model.seed
-    return df
+    ``df.attrs`` holds the run's ``seed`` and ``params`` (as a dict).
+    """
+    from abm.model import InnovationModel
+    from abm.reporters import run_headless
+
+    return run_headless(lambda: InnovationModel(params, rng=rng, **overrides), steps)
 
 
 def __getattr__(name: str) -> Any:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
+
 from abm.kinds import KINDS, STAGES
 
 REPORTERS: dict[str, str] = {
@@ -110,3 +112,22 @@ def metric_getter(name: str) -> Callable[[Any], Any]:
 
     get.__name__ = name
     return get
+
+
+def run_headless(make_model: Callable[[], Any], steps: int) -> pd.DataFrame:
+    """Check ``steps``, then build a model with ``make_model()``, step it ``steps`` times and
+    return its reporters (one row per step, row 0 the initial state) with ``attrs["seed"]``
+    and ``attrs["params"]`` (the run's parameters as a dict).
+
+    The shared body of :func:`abm.run` and :func:`abm.team_assembly.run`; ``steps`` is checked
+    before the model (and any agent) exists.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    model = make_model()
+    for _ in range(steps):
+        model.step()
+    df = model.reporters()
+    df.attrs["seed"] = model.seed
+    df.attrs["params"] = model.params.to_dict()
+    return df

@@ -70,7 +70,7 @@ import pandas as pd
 from abm.metrics import giant_component_share
 from abm.params import ParamsBase, ParamSpec, meta
 from abm.params import check_names as _check_names
-from abm.reporters import metric_getter
+from abm.reporters import metric_getter, run_headless
 from abm.streams import resolve_seed, stream
 
 __all__ = [
@@ -463,12 +463,4 @@ def run(
         DataFrame indexed by ``step`` with the columns of :data:`REPORTERS`;
         ``df.attrs`` holds ``seed`` and ``params``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
-    model = TeamAssemblyModel(params, rng=rng, **overrides)
-    for _ in range(steps):
-        model.step()
-    df = model.reporters()
-    df.attrs["seed"] = model.seed
-    df.attrs["params"] = model.params.to_dict()
-    return df
+    return run_headless(lambda: TeamAssemblyModel(params, rng=rng, **overrides), steps)
