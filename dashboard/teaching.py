@@ -297,9 +297,10 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         mechanism=(
             "A failed project wipes out the money a maker team put in, and a team whose cash "
-            "runs out exits. The fund gives back part of the loss, so a team can survive a "
-            "failure or two, keep learning and try again; the cost is public money, shown as "
-            "the losses the fund paid."
+            "runs out exits. The fund gives back part of the loss, and rescues a team that a "
+            "failure left broke with a restart grant, so a team can survive a failure or two, "
+            "keep learning and try again; the cost is public money, shown as the losses the "
+            "fund paid."
         ),
         things_to_try=(
             "In Explore mode set 'Fault-tolerance share' (Policy) to 0 and watch "
