@@ -84,6 +84,8 @@ class Project:
     grand: float = 0.0  # v(N): the whole team's expected value
     committed: np.ndarray = field(default_factory=lambda: np.zeros(4))  # sum of commitments
     capability_sum: float = 0.0  # of the members so far
+    tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
+    contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
 
     def __post_init__(self) -> None:
         self.weights = self.required / self.required.sum()  # importance of each dimension
@@ -103,7 +105,9 @@ class Project:
 
     def contribution_values(self) -> np.ndarray:
         """Resource units delivered by each member (the basis of proportional shares)."""
-        return np.array([d.sum() for d in self.delivered])
+        if self.contrib is None:
+            self.contrib = np.array([d.sum() for d in self.delivered])
+        return self.contrib
 
 
 class InnovationModel(mesa.Model):
@@ -499,14 +503,23 @@ class InnovationModel(mesa.Model):
         self.tally["strict"] += int(project.strict)
 
     def _pair_trusts(self, project: Project) -> list[float]:
-        ids = [m.unique_id for m in project.members]
-        pri = project.priors
-        return [
-            self.network.trust(ids[a], ids[b], max(pri[a], pri[b]))
-            for a in range(len(ids))
-            for b in range(len(ids))
-            if a != b
-        ]
+        """Members' trust in each other, ordered pairs ``a != b`` in row-major order."""
+        tmat, n = self._trust_matrix(project), project.n
+        return [tmat[a, b] for a in range(n) for b in range(n) if a != b]
+
+    def _trust_matrix(self, project: Project) -> np.ndarray:
+        """``tmat[a, b]``: member a's trust in member b (a new tie: the pair's prior evidence).
+        Read once at the contract: nothing writes this team's ties before its trust update."""
+        if project.tmat is None:
+            ids, pri, n = [m.unique_id for m in project.members], project.priors, project.n
+            tmat = np.zeros((n, n))
+            trust_of = self.network.trust
+            for a in range(n):
+                for b in range(n):
+                    if a != b:
+                        tmat[a, b] = trust_of(ids[a], ids[b], max(pri[a], pri[b]))
+            project.tmat = tmat
+        return project.tmat
 
     # ------------------------------------------------------------------ 5. pooling
     def pool_resources(self, project: Project) -> None:
@@ -517,13 +530,11 @@ class InnovationModel(mesa.Model):
         delivered, withheld = [], []
         for idx, (m, c) in enumerate(zip(project.members, project.commitments, strict=True)):
             u = rng.random()
-            others = [
-                self.network.trust(m.unique_id, o, project.priors[idx])
-                for o in ids
-                if o != m.unique_id
-            ]
-            mean_t = float(np.mean(others)) if others else 1.0
-            w = p.opportunism_on and idx > 0 and m.will_withhold(mean_t, u)
+            w = (
+                p.opportunism_on
+                and idx > 0
+                and m.will_withhold(self._trust_in_team(m, ids, project.priors[idx]), u)
+            )
             withheld.append(w)
             delivered.append(c * 0.5 if w else c)
         project.delivered, project.withheld = delivered, withheld
@@ -538,6 +549,13 @@ class InnovationModel(mesa.Model):
                 self.subsidy_pool -= grant
                 m.wealth += grant
                 self.cum["cum_policy_spending"] += grant
+
+    def _trust_in_team(self, member: Actor, ids: list[int], prior: float) -> float:
+        """A member's mean trust in its teammates (its own prior evidence for new ties)."""
+        others = [
+            self.network.trust(member.unique_id, o, prior) for o in ids if o != member.unique_id
+        ]
+        return float(np.mean(others)) if others else 1.0
 
     # ------------------------------------------------------------------ 6. execution
     def execute(self, project: Project) -> None:
@@ -671,14 +689,7 @@ class InnovationModel(mesa.Model):
         n = project.n
         delivered = np.array(project.delivered)
         caps = np.array([m.capability for m in project.members])
-        ids = [m.unique_id for m in project.members]
-        tmat = np.zeros((n, n))
-        for a in range(n):
-            for b in range(n):
-                if a != b:
-                    tmat[a, b] = self.network.trust(
-                        ids[a], ids[b], max(project.priors[a], project.priors[b])
-                    )
+        tmat = self._trust_matrix(project)
         base = p.base_success * STAGE_SUCCESS[project.stage]
         w = project.weights
 
@@ -722,16 +733,15 @@ class InnovationModel(mesa.Model):
     # ------------------------------------------------------------------ 9. fairness and trust
     def update_trust(self, project: Project) -> None:
         """Perceived fairness, then evidence on every directed edge inside the team."""
-        p, rng = self.params, self.rngs["execution"]
+        rng = self.rngs["execution"]
         n = project.n
-        contrib = project.contribution_values()
-        contrib_share = sharing.proportional_split(1.0, contrib)
         if project.success:
             # What a member considers due is seed 002's fair share: what it added to the team's
             # prospects (its Shapley value) corrected for the share of the risk it carried.
             due = project.net_return * self._fair_shares(project)
             fair = sharing.perceived_fairness(project.shares, due)
         else:
+            contrib_share = sharing.proportional_split(1.0, project.contribution_values())
             due_loss = float(project.outlays.sum()) * contrib_share
             fair = sharing.perceived_fairness(due_loss, np.maximum(project.borne, 0.0))
         project.fairness = fair
@@ -742,50 +752,53 @@ class InnovationModel(mesa.Model):
         project.detected = detected
         if project.strict:
             self._penalise_withholders(project)
-        ids = [m.unique_id for m in project.members]
-        step = self.steps
-        for a in range(n):
-            for b in range(n):
-                if a == b:
-                    continue
-                pos = (
-                    1.0
-                    if (project.success and not detected[b] and fair[a] >= p.fairness_tolerance)
-                    else 0.0
-                )
-                neg = (0.0 if project.success else p.failure_blame) + float(detected[b])
-                if fair[a] < p.fairness_tolerance:
-                    neg += 1.0 - fair[a]
-                pair = (ids[a], ids[b])
-                if not self.network.has_tie(*pair):
-                    self.tally["new_stranger_ties"] += 1
-                    origin = (
-                        project.origins[b] if project.origins[b] != "self" else project.origins[a]
-                    )
-                    if origin == "self":
-                        origin = "direct"
-                    self.tally[f"new_{origin}_ties"] += 1
-                else:
-                    origin = "direct"
-                self.network.record(
-                    *pair,
-                    positive=pos,
-                    negative=neg,
-                    step=step,
-                    origin=origin,
-                    prior_positive=max(project.priors[a], project.priors[b]),
-                )
-                if a < b:
-                    key = (min(pair), max(pair))
-                    self.tally["pairs"] += 1
-                    self.tally["repeat_pairs"] += int(key in self._pair_history)
-                    self._pair_history.add(key)
+        if n > 1:
+            self._record_evidence(project, [m.unique_id for m in project.members], fair, detected)
         for b, m in enumerate(project.members):
             if detected[b]:
                 self.services.publicise_defection(m.unique_id)
             if not project.success:
                 m.record_outcome(False, -float(project.borne[b]))
         self.services.record_service_ties(project)
+
+    def _record_evidence(
+        self, project: Project, ids: list[int], fair: np.ndarray, detected: list[bool]
+    ) -> None:
+        """Evidence on every directed edge ``a → b`` of the team: positive when the project
+        succeeded, ``b`` was not caught withholding and ``a`` found its share fair; negative for
+        a failure (blame), for ``b``'s detected withholding and for ``a``'s unfairness."""
+        p = self.params
+        unfair = fair < p.fairness_tolerance
+        det = np.array(detected, dtype=bool)
+        pos = (project.success & ~det[None, :] & ~unfair[:, None]).astype(float)
+        neg = ((0.0 if project.success else p.failure_blame) + det.astype(float))[None, :] + (
+            np.where(unfair, 1.0 - fair, 0.0)[:, None]
+        )
+        origins, priors = project.origins, project.priors
+
+        def origin_of(a: int, b: int) -> str:
+            origin = origins[b] if origins[b] != "self" else origins[a]
+            return "direct" if origin == "self" else origin
+
+        created = self.network.record_team(
+            ids,
+            pos,
+            neg,
+            step=self.steps,
+            origin_of=origin_of,
+            prior_of=lambda a, b: max(priors[a], priors[b]),
+        )
+        self.tally["new_stranger_ties"] += len(created)
+        for _, _, origin in created:
+            self.tally[f"new_{origin}_ties"] += 1
+        history = self._pair_history
+        n = len(ids)
+        for a in range(n):
+            for b in range(a + 1, n):
+                key = (ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])
+                self.tally["repeat_pairs"] += int(key in history)
+                history.add(key)
+        self.tally["pairs"] += n * (n - 1) // 2
 
     def _fair_shares(self, project: Project) -> np.ndarray:
         """Shares of the net return each member considers due: the risk-corrected Shapley

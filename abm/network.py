@@ -15,7 +15,7 @@ a ``networkx.DiGraph`` (cached until the next change) for analysis and the dashb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 import numpy as np
@@ -197,6 +197,59 @@ class TrustNetwork:
         self._refresh(slot)
         self._version += 1
 
+    def record_team(
+        self,
+        ids: list[int],
+        positive: np.ndarray,
+        negative: np.ndarray,
+        *,
+        step: int,
+        origin_of: Callable[[int, int], str],
+        prior_of: Callable[[int, int], float],
+    ) -> list[tuple[int, int, str]]:
+        """Add one joint project's evidence to every directed edge inside a team.
+
+        The same result as :meth:`record` called for each ordered pair ``(a, b)``, ``a != b``,
+        in row-major order, with ``positive[a, b]`` and ``negative[a, b]``; new edges take
+        ``origin_of(a, b)`` and ``prior_of(a, b)``. Returns ``(a, b, origin)`` of the edges
+        created, in that order (the model tallies new ties by origin).
+        """
+        n = len(ids)
+        slots = np.empty(n * (n - 1), dtype=np.int64)
+        pos = np.empty(len(slots))
+        neg = np.empty(len(slots))
+        created: list[tuple[int, int, str]] = []
+        k = 0
+        for a, i in enumerate(ids):
+            out_i = self._out[i]
+            for b, j in enumerate(ids):
+                if a == b:
+                    continue
+                slot = out_i.get(j)
+                if slot is None:
+                    origin = origin_of(a, b)
+                    created.append((a, b, origin))
+                    slot = self._new_edge(
+                        i,
+                        j,
+                        r=prior_of(a, b),
+                        s=self.public_negative.get(j, 0.0),
+                        step=step,
+                        origin=origin,
+                    )
+                slots[k] = slot
+                pos[k] = positive[a, b]
+                neg[k] = negative[a, b]
+                k += 1
+        if k:
+            self.r[slots] += pos
+            self.s[slots] += neg
+            self.n_projects[slots] += 1
+            self.last_step[slots] = step
+            self._refresh(slots)
+        self._version += 1
+        return created
+
     def add_negative_to_all(self, j: int, amount: float) -> None:
         """Public defection (platform reputation): everyone's view of ``j`` gets worse."""
         self.public_negative[j] = self.public_negative.get(j, 0.0) + amount
@@ -322,6 +375,18 @@ class TrustNetwork:
             keep = np.isin(u, members) & np.isin(v, members)
             u, v = u[keep], v[keep]
         return u, v
+
+    def tie_table(self) -> dict[str, np.ndarray]:
+        """The live ties as columns (copies): ``src``, ``dst``, ``trust``, ``origin`` (codes
+        into :data:`ORIGINS`) and ``n_projects``; cheaper than :attr:`graph` for drawing."""
+        idx = self.live_slots()
+        return {
+            "src": self.src[idx],
+            "dst": self.dst[idx],
+            "trust": self.trust_arr[idx],
+            "origin": self.origin[idx],
+            "n_projects": self.n_projects[idx],
+        }
 
     @property
     def graph(self) -> nx.DiGraph:

@@ -46,6 +46,7 @@ ORIGIN_STYLE: dict[str, dict[str, str]] = {
     "direct": {"color": "#5f6b7a", "dash": "solid"},
     "brokered": {"color": "#D55E00", "dash": "dash"},
     "platform": {"color": "#7B3294", "dash": "dot"},
+    "spinoff": {"color": "#009E73", "dash": "dashdot"},
 }
 # Trust bands: (lower bound, line width, opacity).
 TRUST_BANDS: tuple[tuple[float, float, float], ...] = (
@@ -674,7 +675,12 @@ def network_png(
                     linewidths=0.3 + 2.2 * t**2,
                     colors=style["color"],
                     alpha=0.35,
-                    linestyles={"solid": "solid", "dash": "dashed", "dot": "dotted"}[style["dash"]],
+                    linestyles={
+                        "solid": "solid",
+                        "dash": "dashed",
+                        "dot": "dotted",
+                        "dashdot": "dashdot",
+                    }[style["dash"]],
                     zorder=1,
                 )
             )
@@ -702,7 +708,7 @@ def network_png(
                 [],
                 [],
                 color=style["color"],
-                ls={"solid": "-", "dash": "--", "dot": ":"}[style["dash"]],
+                ls={"solid": "-", "dash": "--", "dot": ":", "dashdot": "-."}[style["dash"]],
                 label=f"{origin} ties",
             )
         )

@@ -22,36 +22,20 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from abm.kinds import KINDS, STAGES
 from abm.model import InnovationModel
+from abm.network import ORIGINS
 from abm.params import Params
 from dashboard.layout import IncrementalLayout
 
-KINDS: tuple[str, ...] = (
-    "maker",
-    "university",
-    "enterprise",
-    "finance",
-    "transfer",
-    "advisory",
-    "sharing",
-)
-STAGES: tuple[str, ...] = ("idea", "prototype", "rnd", "transfer", "venture")
-ORIGINS: tuple[str, ...] = ("direct", "brokered", "platform")
 REGIONS: tuple[str, ...] = ("leading", "lagging")
 
 DEFAULT_MAX_SNAPSHOTS = int(os.environ.get("DASHBOARD_MAX_SNAPSHOTS", "300"))
 DEFAULT_MAX_SNAPSHOT_BYTES = int(os.environ.get("DASHBOARD_MAX_SNAPSHOT_MB", "256")) * 2**20
 
 
-def _code(values: tuple[str, ...], value: Any) -> int:
-    try:
-        return values.index(value)
-    except ValueError:
-        return -1
-
-
 _CODES: tuple[dict[Any, int], ...] = tuple(
-    {v: i for i, v in enumerate(values)} for values in (KINDS, STAGES, REGIONS)
+    {v: i for i, v in enumerate(values)} for values in (KINDS, STAGES, REGIONS, ORIGINS)
 )
 
 
@@ -152,12 +136,66 @@ class Snapshot:
         )
 
 
+def _ties(model: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Node ids and the directed ties as columns (``src``, ``dst``, ``trust``, ``origin``
+    codes, ``n_projects``): from the trust network's own table when it has one, else from the
+    ``networkx`` graph."""
+    net = model.network
+    if hasattr(net, "tie_table"):
+        nodes = np.fromiter(net.node_kind, dtype=np.int64, count=len(net.node_kind))
+        return nodes, net.tie_table()
+    graph = model_graph(model)
+    nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    rows = list(graph.edges(data=True))
+    origin_code = _CODES[3]
+    return nodes, {
+        "src": np.array([u for u, _, _ in rows], dtype=np.int64),
+        "dst": np.array([v for _, v, _ in rows], dtype=np.int64),
+        "trust": np.array([float(d.get("trust", 0.5)) for _, _, d in rows]),
+        "origin": np.array([origin_code.get(d.get("origin"), -1) for _, _, d in rows]),
+        "n_projects": np.array([int(d.get("n_projects", 0) or 0) for _, _, d in rows]),
+    }
+
+
+def fold_pairs(ties: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Directed ties folded into unordered pairs ``a < b`` with the trust both ways, the origin
+    of the ``a → b`` tie (else of ``b → a``) and the larger joint-project count."""
+    src, dst = ties["src"].astype(np.int64), ties["dst"].astype(np.int64)
+    a, b = np.minimum(src, dst), np.maximum(src, dst)
+    forward = src < dst
+    key = np.stack([a, b], axis=1)
+    keys, inv = np.unique(key, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    m = len(keys)
+    trust_ab = np.full(m, np.nan, dtype=np.float32)
+    trust_ba = np.full(m, np.nan, dtype=np.float32)
+    trust_ab[inv[forward]] = ties["trust"][forward]
+    trust_ba[inv[~forward]] = ties["trust"][~forward]
+    origin = np.full(m, -1, dtype=np.int8)
+    origin[inv[~forward]] = ties["origin"][~forward]
+    origin[inv[forward]] = ties["origin"][forward]  # the a → b tie wins
+    n_projects = np.zeros(m, dtype=np.int32)
+    np.maximum.at(n_projects, inv, ties["n_projects"].astype(np.int32))
+    return {
+        "edge_a": keys[:, 0].copy() if m else np.zeros(0, dtype=np.int64),
+        "edge_b": keys[:, 1].copy() if m else np.zeros(0, dtype=np.int64),
+        "trust_ab": trust_ab,
+        "trust_ba": trust_ba,
+        "origin": origin,
+        "n_projects": n_projects,
+    }
+
+
 def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
     """Snapshot of the model's current state; also brings the layout up to date."""
-    graph = model_graph(model)
-    pos = layout.update(graph)
-    uids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-    n = len(uids)
+    uids, ties = _ties(model)
+    pairs = fold_pairs(ties)
+    n, m = len(uids), len(pairs["edge_a"])
+    # The layout sees the undirected pairs only (plain graph, no attributes: cheap to build).
+    und = nx.Graph()
+    und.add_nodes_from(uids.tolist())
+    und.add_edges_from(zip(pairs["edge_a"].tolist(), pairs["edge_b"].tolist(), strict=True))
+    pos = layout.update(und)
     kind = np.full(n, -1, dtype=np.int8)
     stage = np.full(n, -1, dtype=np.int8)
     region = np.full(n, -1, dtype=np.int8)
@@ -165,7 +203,8 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
     capability = np.zeros(n, dtype=np.float32)
     spirit = np.full(n, np.nan, dtype=np.float32)
     xy = np.zeros((n, 2), dtype=np.float32)
-    kind_code, stage_code, region_code = _CODES
+    kind_code, stage_code, region_code, _ = _CODES
+    node_kind = getattr(model.network, "node_kind", None)
     for i, uid in enumerate(uids.tolist()):
         # Read the few attributes drawn here straight from the actor (``describe()`` rounds and
         # copies its whole state, which costs most of a frame at 2,000 actors); actors without
@@ -185,9 +224,11 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
             }
         elif a is not None:
             d = a.describe()
+        elif node_kind is not None:
+            d = {"kind": node_kind.get(uid)}
         else:
-            d = {"kind": graph.nodes[uid].get("kind")}
-        kind[i] = kind_code.get(d.get("kind", graph.nodes[uid].get("kind")), -1)
+            d = {"kind": model_graph(model).nodes[uid].get("kind")}
+        kind[i] = kind_code.get(d.get("kind"), -1)
         stage[i] = stage_code.get(d.get("stage"), -1)
         region[i] = region_code.get(d.get("region"), -1)
         wealth[i] = float(d.get("wealth", 0.0) or 0.0)
@@ -195,29 +236,11 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
         if d.get("maker_spirit") is not None:
             spirit[i] = float(d["maker_spirit"])
         xy[i] = pos[uid]
-
-    # Ties, once per unordered pair.
-    pairs: dict[tuple[int, int], list[Any]] = {}
-    for u, v, data in graph.edges(data=True):
-        t = float(data.get("trust", 0.5))
-        key = (u, v) if u < v else (v, u)
-        rec = pairs.get(key)
-        if rec is None:
-            rec = pairs[key] = [np.nan, np.nan, _code(ORIGINS, data.get("origin")), 0]
-        rec[0 if u < v else 1] = t
-        rec[3] = max(rec[3], int(data.get("n_projects", 0) or 0))
-    m = len(pairs)
-    if m:
-        keys = np.array(list(pairs.keys()), dtype=np.int64)
-        vals = np.array(list(pairs.values()), dtype=np.float64)
-    else:
-        keys = np.zeros((0, 2), dtype=np.int64)
-        vals = np.zeros((0, 4))
     degree = np.zeros(n, dtype=np.int32)
     if m:
         index = {u: i for i, u in enumerate(uids.tolist())}
-        ia = np.array([index[a] for a in keys[:, 0].tolist()], dtype=np.int64)
-        ib = np.array([index[b] for b in keys[:, 1].tolist()], dtype=np.int64)
+        ia = np.array([index[a] for a in pairs["edge_a"].tolist()], dtype=np.int64)
+        ib = np.array([index[b] for b in pairs["edge_b"].tolist()], dtype=np.int64)
         degree = (np.bincount(ia, minlength=n) + np.bincount(ib, minlength=n)).astype(np.int32)
     try:
         matrix = model.collaboration_matrix()
@@ -234,15 +257,10 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
         spirit=spirit,
         degree=degree,
         xy=xy,
-        edge_a=keys[:, 0].copy(),
-        edge_b=keys[:, 1].copy(),
-        trust_ab=vals[:, 0].astype(np.float32),
-        trust_ba=vals[:, 1].astype(np.float32),
-        origin=vals[:, 2].astype(np.int8),
-        n_projects=vals[:, 3].astype(np.int32),
+        **pairs,
         matrix=matrix,
         n_rows=-1,
-        n_directed_edges=graph.number_of_edges(),
+        n_directed_edges=len(ties["src"]),
     )
 
 

@@ -9,12 +9,13 @@ import solara
 from reacton.find import Finder
 from widget_tree import walk_widgets
 
+from abm.network import ORIGINS
 from abm.params import param_specs
 from dashboard import figures
 from dashboard.controls import controls, grouped_controls, parse_seed, widget_kind
 from dashboard.layout import IncrementalLayout
 from dashboard.page import Page
-from dashboard.simulation import Simulation
+from dashboard.simulation import Simulation, fold_pairs
 
 
 def _classes(w) -> list[str]:
@@ -210,6 +211,29 @@ def test_snapshots_are_bounded():
         sim.step()
     assert len(sim.snapshots) == 4
     assert [s.step for s in sim.snapshots] == [5, 6, 7, 8]
+
+
+def test_ties_fold_into_pairs_by_hand():
+    """Directed ties become unordered pairs with trust both ways (values set by hand)."""
+    ties = {
+        "src": np.array([1, 2, 3]),
+        "dst": np.array([2, 1, 1]),
+        "trust": np.array([0.6, 0.4, 0.7]),
+        "origin": np.array([ORIGINS.index("brokered"), 0, ORIGINS.index("spinoff")]),
+        "n_projects": np.array([2, 3, 1]),
+    }
+    pairs = fold_pairs(ties)
+    assert pairs["edge_a"].tolist() == [1, 1] and pairs["edge_b"].tolist() == [2, 3]
+    assert pairs["trust_ab"][0] == np.float32(0.6) and pairs["trust_ba"][0] == np.float32(0.4)
+    assert np.isnan(pairs["trust_ab"][1]) and pairs["trust_ba"][1] == np.float32(0.7)
+    # the a → b tie's origin wins; a pair with only b → a takes that one
+    assert [ORIGINS[o] for o in pairs["origin"]] == ["brokered", "spinoff"]
+    assert pairs["n_projects"].tolist() == [3, 1]
+
+
+def test_every_tie_origin_is_drawn():
+    """Each origin of the model's trust network (spin-off ties included) has its own style."""
+    assert set(figures.ORIGIN_STYLE) == set(ORIGINS)
 
 
 def test_network_click_maps_to_actor():
