@@ -200,6 +200,9 @@ def structure_from_edges(
 ) -> dict[str, float]:
     """Clustering, components, giant-component share and mean path length from an edge list.
 
+    Also the density of the undirected graph and the clustering relative to a random graph of
+    that density (``clustering / density``; 0 for a graph without ties).
+
     The same quantities as :func:`clustering`, :func:`n_components`,
     :func:`giant_component_share` and :func:`mean_path_length` on the undirected simple graph
     with ``nodes`` (in this order) and ties ``u[e]–v[e]``, computed with sparse matrices so the
@@ -216,7 +219,13 @@ def structure_from_edges(
         raise ValueError(f"path_samples must be a positive int, got {path_samples!r}")
     nodes = np.asarray(nodes, dtype=np.int64)
     n = len(nodes)
-    empty = {"clustering": 0.0, "n_components": 0, "giant_component_share": 0.0}
+    empty = {
+        "clustering": 0.0,
+        "collab_density": 0.0,
+        "clustering_vs_random": 0.0,
+        "n_components": 0,
+        "giant_component_share": 0.0,
+    }
     if n == 0:
         return {**empty, "mean_path_length": 0.0}
     order = np.argsort(nodes, kind="stable")
@@ -251,8 +260,14 @@ def structure_from_edges(
         )
         dist = shortest_path(adj, directed=False, unweighted=True, indices=sources)
         mpl = float(dist[:, members].sum() / (len(sources) * (k - 1)))
+    clustering = float(local.mean())
+    density = float(adj.nnz) / (n * (n - 1)) if n > 1 else 0.0
     return {
-        "clustering": float(local.mean()),
+        "clustering": clustering,
+        "collab_density": density,
+        # A random (Erdős–Rényi) graph of this density has expected clustering = density, so
+        # the ratio compares graphs of different density (Watts & Strogatz 1998's C / C_rand).
+        "clustering_vs_random": clustering / density if density > 0 else 0.0,
         "n_components": int(n_comp),
         "giant_component_share": k / n,
         "mean_path_length": mpl,

