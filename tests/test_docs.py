@@ -27,13 +27,6 @@ PARAMS_MD = ROOT / "docs" / "parameters.md"
 GENERATOR = ROOT / "scripts" / "gen_param_table.py"
 HOW_TO_FIX = "regenerate it with `make docs` (or `.venv/bin/python scripts/gen_param_table.py`)"
 
-#: Documents written in parallel by other work streams: README links them before they land.
-#: A link to one of these that does not exist yet is reported as xfail, not as a pass; remove
-#: an entry once its file is committed.
-PENDING_DOCS: frozenset[str] = frozenset(
-    {"docs/validation.md", "docs/experiments.md", "docs/teaching.md"}
-)
-
 
 def _generator():
     spec = importlib.util.spec_from_file_location("gen_param_table", GENERATOR)
@@ -140,8 +133,6 @@ def test_link_target_exists(md: Path, target: str) -> None:
     path_part, _, anchor = target.partition("#")
     dest = (md.parent / path_part).resolve() if path_part else md
     rel = dest.relative_to(ROOT).as_posix() if dest.is_relative_to(ROOT) else str(dest)
-    if not dest.exists() and rel in PENDING_DOCS:
-        pytest.xfail(f"{rel} is being written by another work stream")
     assert dest.exists(), f"{md.relative_to(ROOT)} links to {target!r}, but {rel} does not exist"
     if anchor and dest.suffix == ".md":
         assert anchor in _anchors(dest), (
