@@ -35,7 +35,7 @@ DEFAULT_MAX_SNAPSHOT_BYTES = int(os.environ.get("DASHBOARD_MAX_SNAPSHOT_MB", "25
 
 
 _CODES: tuple[dict[Any, int], ...] = tuple(
-    {v: i for i, v in enumerate(values)} for values in (KINDS, STAGES, REGIONS, ORIGINS)
+    {v: i for i, v in enumerate(values)} for values in (KINDS, STAGES, REGIONS)
 )
 
 
@@ -136,27 +136,6 @@ class Snapshot:
         )
 
 
-def _ties(model: Any) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Node ids and the directed ties as columns (``src``, ``dst``, ``trust``, ``origin``
-    codes, ``n_projects``): from the trust network's own table when it has one, else from the
-    ``networkx`` graph."""
-    net = model.network
-    if hasattr(net, "tie_table"):
-        nodes = np.fromiter(net.node_kind, dtype=np.int64, count=len(net.node_kind))
-        return nodes, net.tie_table()
-    graph = model_graph(model)
-    nodes = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
-    rows = list(graph.edges(data=True))
-    origin_code = _CODES[3]
-    return nodes, {
-        "src": np.array([u for u, _, _ in rows], dtype=np.int64),
-        "dst": np.array([v for _, v, _ in rows], dtype=np.int64),
-        "trust": np.array([float(d.get("trust", 0.5)) for _, _, d in rows]),
-        "origin": np.array([origin_code.get(d.get("origin"), -1) for _, _, d in rows]),
-        "n_projects": np.array([int(d.get("n_projects", 0) or 0) for _, _, d in rows]),
-    }
-
-
 def fold_pairs(ties: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Directed ties folded into unordered pairs ``a < b`` with the trust both ways, the origin
     of the ``a → b`` tie (else of ``b → a``) and the larger joint-project count."""
@@ -188,7 +167,9 @@ def fold_pairs(ties: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
     """Snapshot of the model's current state; also brings the layout up to date."""
-    uids, ties = _ties(model)
+    net = model.network  # the model's TrustNetwork: its tie table, not a networkx copy
+    uids = np.fromiter(net.node_kind, dtype=np.int64, count=len(net.node_kind))
+    ties = net.tie_table()
     pairs = fold_pairs(ties)
     n, m = len(uids), len(pairs["edge_a"])
     # The layout sees the undirected pairs only (plain graph, no attributes: cheap to build).
@@ -203,8 +184,7 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
     capability = np.zeros(n, dtype=np.float32)
     spirit = np.full(n, np.nan, dtype=np.float32)
     xy = np.zeros((n, 2), dtype=np.float32)
-    kind_code, stage_code, region_code, _ = _CODES
-    node_kind = getattr(model.network, "node_kind", None)
+    kind_code, stage_code, region_code = _CODES
     for i, uid in enumerate(uids.tolist()):
         # Read the few attributes drawn here straight from the actor (``describe()`` rounds and
         # copies its whole state, which costs most of a frame at 2,000 actors); actors without
@@ -224,10 +204,8 @@ def capture(model: Any, layout: IncrementalLayout) -> Snapshot:
             }
         elif a is not None:
             d = a.describe()
-        elif node_kind is not None:
-            d = {"kind": node_kind.get(uid)}
         else:
-            d = {"kind": model_graph(model).nodes[uid].get("kind")}
+            d = {"kind": net.node_kind.get(uid)}
         kind[i] = kind_code.get(d.get("kind"), -1)
         stage[i] = stage_code.get(d.get("stage"), -1)
         region[i] = region_code.get(d.get("region"), -1)
