@@ -219,6 +219,20 @@ class InnovationModel(mesa.Model):
         """A scandal: every tie loses about ``amount`` of trust (applied now)."""
         self.network.shock(amount)
 
+    def close_institution(self, uid: int) -> None:
+        """A service institution closes (a shock, applied now): it leaves the trust network
+        with all its ties and serves no more projects; its cash leaves the model. When the
+        last sharing platform closes, the pooled equipment goes back to the universities."""
+        inst = self._index.get(uid)
+        if not isinstance(inst, ServiceInstitution):
+            living = sorted(i.unique_id for i in self.services.institutions)
+            raise ValueError(
+                f"close_institution: {uid!r} is not a living service institution "
+                f"(living institutions: {living or 'none'})"
+            )
+        self.services.close(inst)
+        self._remove_actor(inst)
+
     def set_live(self, **changes: Any) -> None:
         """Change ``live`` parameters; they apply from the next step. Setup ones need a reset."""
         check_names(changes)

@@ -71,6 +71,14 @@ class ServiceDesk:
                 self.pool_owners.append((uni, units))
                 self.pool_units += units
 
+    def close(self, inst: ServiceInstitution) -> None:
+        """Stop using ``inst``; the last sharing platform hands the pooled equipment back."""
+        self.by_service[inst.service].remove(inst)
+        if inst.service == "sharing" and not self.by_service["sharing"]:
+            for uni, units in self.pool_owners:
+                uni.resources[EQUIPMENT] += units
+            self.pool_owners, self.pool_units, self.pool_left = [], 0.0, 0.0
+
     @property
     def institutions(self) -> list[ServiceInstitution]:
         return [i for s in SERVICE_KINDS for i in self.by_service[s]]

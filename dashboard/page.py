@@ -14,6 +14,7 @@ from typing import Any
 import solara
 from solara.alias import rv
 
+from abm.kinds import SERVICE_KINDS
 from abm.params import Params
 from abm.scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS
 from dashboard import figures
@@ -261,8 +262,9 @@ def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
 
 
 @solara.component
-def Toolbar(playing: bool, speed: int, shock: float, actions: dict):
-    """Step, Run/Pause, Reset, speed, shock size and the shock button (one wrapping row)."""
+def Toolbar(playing: bool, speed: int, shock: float, close_kind: str, actions: dict):
+    """Step, Run/Pause, Reset, speed, the trust shock and the closure of an institution (one
+    wrapping row)."""
     with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(
             "Step",
@@ -297,6 +299,20 @@ def Toolbar(playing: bool, speed: int, shock: float, actions: dict):
             color="error",
             outlined=True,
             classes=["shock-button"],
+        )
+        with solara.Column(style={"width": "130px"}):
+            solara.Select(
+                "Institution kind",
+                value=close_kind,
+                values=list(SERVICE_KINDS),
+                on_value=actions["close_kind"],
+            )
+        solara.Button(
+            "Close one",
+            on_click=actions["close"],
+            color="error",
+            outlined=True,
+            classes=["close-institution-button"],
         )
 
 
@@ -401,6 +417,7 @@ def Explorer():
     min_trust = solara.use_reactive(0.0)
     size_by = solara.use_reactive("degree")
     shock = solara.use_reactive(0.3)
+    close_kind = solara.use_reactive("transfer")
 
     def refresh():
         revision.set(sim.revision)
@@ -493,6 +510,22 @@ def Explorer():
             )
         )
 
+    def do_close():
+        kind = close_kind.value
+        uid = sim.close_institution(kind)
+        replay.set(None)
+        refresh()
+        if uid is None:
+            message.set(("info", f"No {kind} institution is left to close."))
+        else:
+            message.set(
+                (
+                    "warning",
+                    f"{kind} institution #{uid} closed at step {sim.steps}, with all its ties. "
+                    "Run on to see how the network copes without it.",
+                )
+            )
+
     def do_tidy():
         sim.tidy_layout()
         refresh()
@@ -579,6 +612,8 @@ def Explorer():
             "tidy": do_tidy,
             "speed": speed.set,
             "shock_size": shock.set,
+            "close": do_close,
+            "close_kind": close_kind.set,
             "close_inspector": lambda: selected.set(None),
         }
 
@@ -632,7 +667,7 @@ def Explorer():
             with solara.Card():
                 with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
                     solara.Text(f"Step {snap.step}", classes=["step-counter"])
-                    Toolbar(playing.value, speed.value, shock.value, actions)
+                    Toolbar(playing.value, speed.value, shock.value, close_kind.value, actions)
                 t = sim.timing
                 extra = t.extra
                 draw = extra.get("network_figure", 0.0) + extra.get("charts_figure", 0.0)

@@ -318,10 +318,29 @@ class Simulation:
         with self.lock:
             self.model.trust_shock(float(amount))
             self.events.append((self.steps, f"trust shock −{amount:.2f}"))
-            if self.snapshots and self.snapshots[-1].step == self.steps:
-                old = self.snapshots.pop()
-                self._bytes -= old.nbytes()
-            self._record()
+            self._refresh_latest()
+
+    def _refresh_latest(self) -> None:
+        """Replace this step's snapshot after a change made between steps."""
+        if self.snapshots and self.snapshots[-1].step == self.steps:
+            old = self.snapshots.pop()
+            self._bytes -= old.nbytes()
+        self._record()
+
+    def close_institution(self, service: str) -> int | None:
+        """Close the ``service`` institution with the most ties (a shock, applied now); returns
+        its id, or ``None`` when none of that service is left. The current snapshot is
+        refreshed."""
+        with self.lock:
+            insts = self.model.actors_of(service)
+            if not insts:
+                return None
+            net = self.model.network
+            inst = max(insts, key=lambda i: (len(net.partners(i.unique_id)), -i.unique_id))
+            self.model.close_institution(inst.unique_id)
+            self.events.append((self.steps, f"{service} institution #{inst.unique_id} closed"))
+            self._refresh_latest()
+            return int(inst.unique_id)
 
     def tidy_layout(self) -> None:
         """Explicit, on-demand re-layout of the placed actors (not per frame)."""

@@ -192,6 +192,36 @@ def test_trust_shock_and_replay(dash):
     assert _text(rc, "step-counter") == "Step 3"
 
 
+def test_closing_institutions_until_none_is_left(dash):
+    """ "Close one" removes the chosen kind's institution with most ties, then says when no
+    institution of that kind is left (the baseline has 2 brokers)."""
+    rc = dash
+    for _ in range(3):
+        rc.find(v.Btn, children=["Step"]).widget.click()
+    close = rc.find(v.Btn, children=["Close one"])
+    closed = []
+    for _ in range(2):
+        close.widget.click()
+        msg = _message(rc)
+        assert "transfer institution #" in msg and "closed at step 3" in msg, msg
+        closed.append(int(msg.split("#")[1].split()[0]))
+    assert len(set(closed)) == 2
+    close.widget.click()
+    assert "No transfer institution is left to close" in _message(rc)
+
+
+def test_simulation_closes_the_busiest_institution():
+    sim = Simulation(seed=4)
+    sim.step(5)
+    net = sim.model.network
+    brokers = sim.model.actors_of("transfer")
+    degree = {b.unique_id: len(net.partners(b.unique_id)) for b in brokers}
+    uid = sim.close_institution("transfer")
+    assert degree[uid] == max(degree.values())
+    assert uid not in sim.latest.uids and sim.latest.step == 5
+    assert sim.events[-1] == (5, f"transfer institution #{uid} closed")
+
+
 # ---------------------------------------------------------------------------- pieces
 def test_layout_is_incremental_and_stable():
     sim = Simulation(seed=3)

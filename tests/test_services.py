@@ -86,6 +86,42 @@ def test_sharing_platform_pools_the_share_of_university_equipment(share):
 
 
 @pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
+def test_a_closed_institution_leaves_and_serves_no_more(mode):
+    model = _run(_model(integration_mode=mode, n_transfer=2), 10)
+    closed, other = model.actors_of("transfer")
+    uid = closed.unique_id
+    assert list(model.network.partners(uid)), "the institution had no ties to lose"
+    money = model.total_money()
+    model.close_institution(uid)
+    assert uid not in model.graph and closed not in model.actors_of("transfer")
+    assert not closed.alive and closed not in model.agents
+    assert math.isclose(model.total_money(), money - closed.wealth, rel_tol=1e-12)
+    served = []
+    _run(model, 15, lambda m: served.extend(i for pr in m.projects for i in pr.served_by))
+    assert closed not in served
+    assert any(i is other for i in served)  # the other broker carries on
+    assert all(i is not closed for i in model.services.institutions)
+
+
+def test_closing_the_last_platform_returns_the_pooled_equipment():
+    with_platform = _model(n_sharing=1, platform_equipment_share=0.5)
+    without = _model(n_sharing=0, platform_equipment_share=0.5)
+    with_platform.close_institution(with_platform.actors_of("sharing")[0].unique_id)
+    a = [u.resources[EQUIPMENT] for u in with_platform.actors_of("university")]
+    b = [u.resources[EQUIPMENT] for u in without.actors_of("university")]
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert with_platform.services.pool_units == 0.0
+
+
+def test_closing_a_non_institution_is_refused_by_name():
+    model = _model()
+    maker = model.actors_of("maker")[0].unique_id
+    for bad in (maker, 10**6):
+        with pytest.raises(ValueError, match=rf"{bad} is not a living service institution"):
+            model.close_institution(bad)
+
+
+@pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
 def test_fee_per_service_is_the_service_fee_times_value(mode):
     """Sharing and advisory each charge service_fee × V (× (1 − discount) for the joint entity)."""
     p = Params()
