@@ -263,57 +263,64 @@ def Inspector(sim: Simulation, snap, uid: int | None, is_live: bool, on_close):
 
 @solara.component
 def Toolbar(playing: bool, speed: int, shock: float, close_kind: str, actions: dict):
-    """Step, Run/Pause, Reset, speed, the trust shock and the closure of an institution (one
-    wrapping row)."""
-    with solara.Row(gap="10px", style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button(
-            "Step",
-            on_click=actions["step"],
-            color="primary",
-            disabled=playing,
-            classes=["step-button"],
-        )
-        solara.Button(
-            "Pause" if playing else "Run",
-            on_click=actions["toggle_run"],
-            color="warning" if playing else "success",
-            classes=["run-button"],
-        )
-        solara.Button("Reset", on_click=actions["reset"], classes=["reset-button"])
-        with solara.Column(style={"width": "300px"}):
-            solara.SliderInt(
-                "Speed (steps/s)", value=speed, min=1, max=SPEEDS[-1], on_value=actions["speed"]
+    """Two rows: Step, Run/Pause, Reset and speed; then the shocks (a trust scandal of a chosen
+    size, the closure of a service institution of a chosen kind)."""
+    row = {"align-items": "center", "flex-wrap": "wrap"}
+    with solara.Column(gap="0px"):
+        with solara.Row(gap="10px", style=row):
+            solara.Button(
+                "Step",
+                on_click=actions["step"],
+                color="primary",
+                disabled=playing,
+                classes=["step-button"],
             )
-        with solara.Column(style={"width": "280px"}):
-            solara.SliderFloat(
-                "Shock size",
-                value=shock,
-                min=0.05,
-                max=0.9,
-                step=0.05,
-                on_value=actions["shock_size"],
+            solara.Button(
+                "Pause" if playing else "Run",
+                on_click=actions["toggle_run"],
+                color="warning" if playing else "success",
+                classes=["run-button"],
             )
-        solara.Button(
-            "Trust shock",
-            on_click=actions["shock"],
-            color="error",
-            outlined=True,
-            classes=["shock-button"],
-        )
-        with solara.Column(style={"width": "130px"}):
-            solara.Select(
-                "Institution kind",
-                value=close_kind,
-                values=list(SERVICE_KINDS),
-                on_value=actions["close_kind"],
+            solara.Button("Reset", on_click=actions["reset"], classes=["reset-button"])
+            with solara.Column(style={"width": "300px"}):
+                solara.SliderInt(
+                    "Speed (steps/s)",
+                    value=speed,
+                    min=1,
+                    max=SPEEDS[-1],
+                    on_value=actions["speed"],
+                )
+        with solara.Row(gap="10px", style=row):
+            with solara.Column(style={"width": "240px"}):
+                solara.SliderFloat(
+                    "Shock size",
+                    value=shock,
+                    min=0.05,
+                    max=0.9,
+                    step=0.05,
+                    on_value=actions["shock_size"],
+                )
+            solara.Button(
+                "Trust shock",
+                on_click=actions["shock"],
+                color="error",
+                outlined=True,
+                classes=["shock-button"],
             )
-        solara.Button(
-            "Close one",
-            on_click=actions["close"],
-            color="error",
-            outlined=True,
-            classes=["close-institution-button"],
-        )
+            with solara.Column(style={"width": "130px"}):
+                solara.Select(
+                    "Institution kind",
+                    value=close_kind,
+                    values=list(SERVICE_KINDS),
+                    on_value=actions["close_kind"],
+                )
+            solara.Button(
+                "Close one",
+                on_click=actions["close"],
+                color="error",
+                outlined=True,
+                classes=["close-institution-button"],
+            )
 
 
 @solara.component
