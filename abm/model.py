@@ -791,23 +791,26 @@ class InnovationModel(mesa.Model):
         neg = ((0.0 if project.success else p.failure_blame) + det.astype(float))[None, :] + (
             np.where(unfair, 1.0 - fair, 0.0)[:, None]
         )
-        origins, priors = project.origins, project.priors
-
-        def origin_of(a: int, b: int) -> str:
-            origin = origins[b] if origins[b] != "self" else origins[a]
-            return "direct" if origin == "self" else origin
-
-        created = self.network.record_team(
-            ids,
-            pos,
-            neg,
-            step=self.steps,
-            origin_of=origin_of,
-            prior_of=lambda a, b: max(priors[a], priors[b]),
-        )
-        self.tally["new_stranger_ties"] += len(created)
-        for _, _, origin in created:
-            self.tally[f"new_{origin}_ties"] += 1
+        origins, priors, net = project.origins, project.priors, self.network
+        for a, i in enumerate(ids):
+            for b, j in enumerate(ids):
+                if a == b:
+                    continue
+                origin = "direct"
+                if not net.has_tie(i, j):  # a first tie: how b (or else a) was found
+                    origin = origins[b] if origins[b] != "self" else origins[a]
+                    origin = "direct" if origin == "self" else origin
+                    self.tally["new_stranger_ties"] += 1
+                    self.tally[f"new_{origin}_ties"] += 1
+                net.record(
+                    i,
+                    j,
+                    positive=pos[a, b],
+                    negative=neg[a, b],
+                    step=self.steps,
+                    origin=origin,
+                    prior_positive=max(priors[a], priors[b]),
+                )
         history = self._pair_history
         n = len(ids)
         for a in range(n):

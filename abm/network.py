@@ -15,7 +15,7 @@ a ``networkx.DiGraph`` (cached until the next change) for analysis and the dashb
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 import numpy as np
@@ -154,17 +154,17 @@ class TrustNetwork:
         return np.flatnonzero(self.alive)
 
     # --- writing ----------------------------------------------------------------------------
-    def _new_edge(
-        self, i: int, j: int, *, r: float, s: float, step: int, origin: str, n_projects: int = 0
-    ) -> int:
+    def _new_edge(self, i: int, j: int, *, r: float, step: int, origin: str) -> int:
+        """A new edge ``i → j`` with prior evidence ``r``; ``j``'s public record (platform
+        reputation) is its starting negative evidence."""
         if not self._free:
             self._alloc(2 * len(self.alive))
         slot = self._free.pop()
         self.src[slot], self.dst[slot] = i, j
         self.src_kind[slot] = self._kind_code[self.node_kind[i]]
         self.dst_kind[slot] = self._kind_code[self.node_kind[j]]
-        self.r[slot], self.s[slot] = r, s
-        self.n_projects[slot] = n_projects
+        self.r[slot], self.s[slot] = r, self.public_negative.get(j, 0.0)
+        self.n_projects[slot] = 0
         self.first_step[slot] = self.last_step[slot] = step
         self.origin[slot] = _ORIGIN_CODE[origin]
         self.alive[slot] = True
@@ -187,68 +187,13 @@ class TrustNetwork:
         """Add one joint project's evidence to edge ``i → j`` (creating it if new)."""
         slot = self._out[i].get(j)
         if slot is None:
-            slot = self._new_edge(
-                i, j, r=prior_positive, s=self.public_negative.get(j, 0.0), step=step, origin=origin
-            )
+            slot = self._new_edge(i, j, r=prior_positive, step=step, origin=origin)
         self.r[slot] += positive
         self.s[slot] += negative
         self.n_projects[slot] += 1
         self.last_step[slot] = step
         self._refresh(slot)
         self._version += 1
-
-    def record_team(
-        self,
-        ids: list[int],
-        positive: np.ndarray,
-        negative: np.ndarray,
-        *,
-        step: int,
-        origin_of: Callable[[int, int], str],
-        prior_of: Callable[[int, int], float],
-    ) -> list[tuple[int, int, str]]:
-        """Add one joint project's evidence to every directed edge inside a team.
-
-        The same result as :meth:`record` called for each ordered pair ``(a, b)``, ``a != b``,
-        in row-major order, with ``positive[a, b]`` and ``negative[a, b]``; new edges take
-        ``origin_of(a, b)`` and ``prior_of(a, b)``. Returns ``(a, b, origin)`` of the edges
-        created, in that order (the model tallies new ties by origin).
-        """
-        n = len(ids)
-        slots = np.empty(n * (n - 1), dtype=np.int64)
-        pos = np.empty(len(slots))
-        neg = np.empty(len(slots))
-        created: list[tuple[int, int, str]] = []
-        k = 0
-        for a, i in enumerate(ids):
-            out_i = self._out[i]
-            for b, j in enumerate(ids):
-                if a == b:
-                    continue
-                slot = out_i.get(j)
-                if slot is None:
-                    origin = origin_of(a, b)
-                    created.append((a, b, origin))
-                    slot = self._new_edge(
-                        i,
-                        j,
-                        r=prior_of(a, b),
-                        s=self.public_negative.get(j, 0.0),
-                        step=step,
-                        origin=origin,
-                    )
-                slots[k] = slot
-                pos[k] = positive[a, b]
-                neg[k] = negative[a, b]
-                k += 1
-        if k:
-            self.r[slots] += pos
-            self.s[slots] += neg
-            self.n_projects[slots] += 1
-            self.last_step[slots] = step
-            self._refresh(slots)
-        self._version += 1
-        return created
 
     def add_negative_to_all(self, j: int, amount: float) -> None:
         """Public defection (platform reputation): everyone's view of ``j`` gets worse."""
@@ -262,8 +207,7 @@ class TrustNetwork:
     def seed_tie(self, i: int, j: int, *, positive: float, step: int, origin: str) -> None:
         """A tie that starts with prior evidence but no joint project (e.g. a spin-off's parent)."""
         if j not in self._out[i]:
-            s = self.public_negative.get(j, 0.0)  # a public record counts here too
-            self._new_edge(i, j, r=positive, s=s, step=step, origin=origin)
+            self._new_edge(i, j, r=positive, step=step, origin=origin)  # public record counts
             self._version += 1
 
     def shock(self, amount: float) -> None:

@@ -78,56 +78,6 @@ def test_record_and_trust_by_hand():
     assert list(net.partners(1)) == [2] and list(net.partners(2)) == []
 
 
-def test_record_team_equals_recording_each_pair():
-    """The batched team update is the per-pair :meth:`record` loop, edge by edge: same
-    evidence, counts, steps, origins and slots, and the same list of new ties."""
-    ids = [4, 7, 9]
-    pos = np.array([[0, 1.0, 0], [1.0, 0, 1.0], [0, 0, 0]])
-    neg = np.array([[0, 0.5, 2.0], [0, 0, 0.25], [1.0, 0.5, 0]])
-    origins = ["self", "brokered", "platform"]
-    priors = [0.0, 2.0, 1.0]
-
-    def origin_of(a, b):
-        o = origins[b] if origins[b] != "self" else origins[a]
-        return "direct" if o == "self" else o
-
-    nets = [make_net(), make_net()]
-    for net in nets:
-        for uid, kind in zip(ids, ("maker", "university", "enterprise"), strict=True):
-            net.add_actor(uid, kind)
-        net.public_negative[9] = 1.5
-        net.record(4, 7, positive=1.0, negative=0.0, step=1)  # one tie exists already
-    loop, batch = nets
-    expected_new = []
-    for a, i in enumerate(ids):
-        for b, j in enumerate(ids):
-            if a != b:
-                if not loop.has_tie(i, j):
-                    expected_new.append((a, b, origin_of(a, b)))
-                loop.record(
-                    i,
-                    j,
-                    positive=pos[a, b],
-                    negative=neg[a, b],
-                    step=5,
-                    origin=origin_of(a, b),
-                    prior_positive=max(priors[a], priors[b]),
-                )
-    created = batch.record_team(
-        ids, pos, neg, step=5, origin_of=origin_of, prior_of=lambda a, b: max(priors[a], priors[b])
-    )
-    assert created == expected_new and len(created) == 5
-    for i in ids:
-        for j in ids:
-            if i != j:
-                assert batch.edge(i, j) == loop.edge(i, j)
-                assert batch._out[i][j] == loop._out[i][j]
-    # By hand: 9 → 7 is new, prior max(1, 2) = 2, public record of 7 is 0; evidence 0 / 0.5.
-    assert batch.edge(9, 7)["r"] == 2.0 and batch.edge(9, 7)["s"] == 0.5
-    # 4 → 9 is new; 9's public record (1.5) counts as negative evidence, plus 2.0 now.
-    assert batch.edge(4, 9)["s"] == 3.5 and batch.edge(4, 9)["origin"] == "platform"
-
-
 def test_decay_multiplies_evidence_each_call():
     net = make_net()
     net.add_actor(1, "maker")
