@@ -543,15 +543,13 @@ class InnovationModel(mesa.Model):
         """Members deliver (opportunists may withhold), services add resources, members pay
         their outlays and makers receive subsidies."""
         p, rng = self.params, self.rngs["execution"]
-        ids = [m.unique_id for m in project.members]
+        tmat, n = self._trust_matrix(project), project.n
+        # A member's mean trust in its teammates: the same pairwise trust as the contract's.
+        in_team = tmat.sum(axis=1) / (n - 1) if n > 1 else np.ones(1)
         delivered, withheld = [], []
         for idx, (m, c) in enumerate(zip(project.members, project.commitments, strict=True)):
             u = rng.random()
-            w = (
-                p.opportunism_on
-                and idx > 0
-                and m.will_withhold(self._trust_in_team(m, ids, project.priors[idx]), u)
-            )
+            w = p.opportunism_on and idx > 0 and m.will_withhold(float(in_team[idx]), u)
             withheld.append(w)
             delivered.append(c * 0.5 if w else c)
         project.delivered, project.withheld = delivered, withheld
@@ -566,13 +564,6 @@ class InnovationModel(mesa.Model):
                 self.subsidy_pool -= grant
                 m.wealth += grant
                 self.cum["cum_policy_spending"] += grant
-
-    def _trust_in_team(self, member: Actor, ids: list[int], prior: float) -> float:
-        """A member's mean trust in its teammates (its own prior evidence for new ties)."""
-        others = [
-            self.network.trust(member.unique_id, o, prior) for o in ids if o != member.unique_id
-        ]
-        return float(np.mean(others)) if others else 1.0
 
     # ------------------------------------------------------------------ 6. execution
     def execute(self, project: Project) -> None:

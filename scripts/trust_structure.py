@@ -1,0 +1,134 @@
+"""Why trust-based partner choice gives *lower* average clustering than random choice.
+
+Issue 4 expects trust on vs off (partners chosen at random) to give higher clustering; the
+behavioural test (tests/test_behaviour_core.py) finds the opposite at the model's default
+population. This script takes the collaboration graph apart, with the behavioural batch's seeds
+and window (steps 1–60, default population), and reports per setting, averaged over steps:
+
+* the share of innovators with fewer than two partners (their local clustering is 0 by
+  networkx's convention and pulls the average down);
+* the average local clustering among innovators with two or more partners;
+* transitivity (3 × triangles / connected triples, the global clustering coefficient);
+* the average local clustering itself, recomputed here with networkx from the tie table, which
+  must equal the model's ``clustering`` reporter (an independent check of that reporter);
+* the mean pairwise trust inside teams of two or more.
+
+These are post-hoc diagnostics, reported in docs/validation.md, not tests.
+
+Usage::
+
+    .venv/bin/python scripts/trust_structure.py            # 20 seeds, 2 workers, about 40 s
+    .venv/bin/python scripts/trust_structure.py --seeds 5 --workers 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+for extra in (ROOT, ROOT / "tests"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+from behaviour_runs import (  # noqa: E402
+    MASTER_SEED,
+    N_SEEDS,
+    SHORT,
+    paired_difference,
+    scenario_overrides,
+)
+
+from abm.kinds import ACTOR_KINDS  # noqa: E402
+from abm.streams import run_seeds  # noqa: E402
+
+MEASURES = (
+    "share of innovators with < 2 partners",
+    "clustering among innovators with 2+ partners",
+    "transitivity",
+    "average clustering (networkx; = the reporter)",
+    "mean pairwise trust inside teams",
+)
+
+
+def collaboration_graph(model: Any) -> nx.Graph:
+    """Undirected graph of the living innovators and the ties between them."""
+    ties = model.network.tie_table()
+    inn = {a.unique_id for a in model.agents if getattr(a, "kind", None) in ACTOR_KINDS}
+    g = nx.Graph()
+    g.add_nodes_from(inn)
+    g.add_edges_from(
+        (u, v)
+        for u, v in zip(ties["src"].tolist(), ties["dst"].tolist(), strict=True)
+        if u in inn and v in inn and u != v
+    )
+    return g
+
+
+def one_run(args: tuple[dict[str, Any], int, int]) -> np.ndarray:
+    """The measures of one run, each averaged over its steps (see the module docstring)."""
+    from abm.model import InnovationModel
+
+    overrides, seed, steps = args
+    model = InnovationModel(rng=seed, **overrides)
+    rows, team_trust = [], []
+    for _ in range(steps):
+        model.step()
+        team_trust += [
+            float(pr.tmat[~np.eye(pr.n, dtype=bool)].mean())
+            for pr in model.projects
+            if pr.n > 1 and pr.tmat is not None
+        ]
+        g = collaboration_graph(model)
+        deg = dict(g.degree())
+        local = nx.clustering(g)
+        two_plus = [local[n] for n in g if deg[n] >= 2]
+        avg = nx.average_clustering(g) if len(g) else 0.0
+        reporter = float(model.datacollector.model_vars["clustering"][-1])
+        if abs(avg - reporter) > 1e-9:
+            raise AssertionError(f"networkx clustering {avg} != reporter {reporter}")
+        rows.append(
+            (
+                float(np.mean([d < 2 for d in deg.values()])) if deg else np.nan,
+                float(np.mean(two_plus)) if two_plus else np.nan,
+                nx.transitivity(g),
+                avg,
+            )
+        )
+    return np.r_[np.nanmean(np.array(rows), axis=0), np.mean(team_trust)]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", type=int, default=N_SEEDS, help=f"paired seeds ({N_SEEDS})")
+    ap.add_argument("--workers", type=int, default=2, help="worker processes (2)")
+    args = ap.parse_args(argv)
+    if args.seeds < 2 or args.workers < 1:
+        ap.error("--seeds must be at least 2 and --workers at least 1")
+    seeds = run_seeds(MASTER_SEED, args.seeds)
+    settings = {"trust on": {}, "trust off": scenario_overrides("trust_off")}
+    out = {}
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
+        for name, over in settings.items():
+            print(f"{name}: {args.seeds} runs × {SHORT} steps …", flush=True)
+            out[name] = np.array(list(pool.map(one_run, [(over, s, SHORT) for s in seeds])))
+    print(f"\ndefault population, steps 1–{SHORT}, {args.seeds} paired seeds (on − off ± SE):")
+    for i, label in enumerate(MEASURES):
+        on, off = out["trust on"][:, i], out["trust off"][:, i]
+        mean, se, _ = paired_difference(on, off)
+        print(
+            f"  {label}: on {on.mean():.3f}, off {off.mean():.3f}, "
+            f"difference {mean:+.3f} ± {se:.3f} (z = {mean / se:.1f})"
+        )
+
+
+if __name__ == "__main__":
+    main()
