@@ -1,11 +1,12 @@
 """Behavioural facts of the core model (issue 4), averaged over paired seeds.
 
-Each comparison runs both settings with the same 20 seeds on a small population
-(tests/behaviour_runs.py) and requires the mean per-seed difference to exceed two standard
-errors of the difference, computed here from the per-seed values; the numbers are printed in the
-assertion message. Facts the model does not show with these honest tolerances are marked
-``xfail(strict=True)`` with the measured numbers, so the suite turns red when the model starts
-to show them (then remove the marker).
+Each comparison runs both settings with the same 20 seeds on a small population (trust on vs
+off on the model's default population, see ``all_configs`` in tests/behaviour_runs.py) and
+requires the mean per-seed difference to exceed two standard errors of the difference, computed
+here from the per-seed values; the numbers are printed in the assertion message. Facts the
+model does not show with these honest tolerances are marked ``xfail(strict=True)`` with the
+measured numbers, so the suite turns red when the model starts to show them (then remove the
+marker).
 
 The measures, fixed before looking at the results:
 
