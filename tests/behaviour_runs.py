@@ -155,10 +155,9 @@ def all_configs() -> list[Config]:
     Issue 4's trust on vs off comparisons run at the model's default population (86
     innovators). Among the 43 innovators of ``SMALL``, partners "chosen at random" keep
     meeting again (22 % of all pairs tied on average over steps 1–60, against 12 % at the
-    default population), so random choice is hardly a stranger regime there and its teams
-    build nearly as much trust as trust-based ones. This choice was made after the
-    small-population results were seen; both sets of numbers are in docs/validation.md (the
-    stylized facts keep ``trust_off`` at ``SMALL``).
+    default population), so random choice is hardly a stranger regime there. This choice was
+    made after the small-population results were seen; both sets of numbers are in
+    docs/validation.md (the stylized facts keep ``trust_off`` at ``SMALL``).
     """
     return [
         Config("baseline", LONG),  # integration_mode "contract"
