@@ -11,7 +11,13 @@ and window (steps 1–60, default population), and reports per setting, averaged
 * transitivity (3 × triangles / connected triples, the global clustering coefficient);
 * the average local clustering itself, recomputed here with networkx from the tie table, which
   must equal the model's ``clustering`` reporter (an independent check of that reporter);
-* the mean pairwise trust inside teams of two or more.
+* the mean pairwise trust inside teams of two or more;
+
+and, about newcomers (maker teams that entered fewer than ``NEW`` steps before):
+
+* at the last step, how many newcomers and how many older makers have fewer than two partners;
+* over the run, how many projects newcomers led and how many places newcomers took in other
+  initiators' teams.
 
 These are post-hoc diagnostics, reported in docs/validation.md, not tests.
 
@@ -49,12 +55,21 @@ from behaviour_runs import (  # noqa: E402
 from abm.kinds import ACTOR_KINDS  # noqa: E402
 from abm.streams import run_seeds  # noqa: E402
 
+NEW = 10  # steps since entry within which a maker team counts as a newcomer
 MEASURES = (
     "share of innovators with < 2 partners",
     "clustering among innovators with 2+ partners",
     "transitivity",
     "average clustering (networkx; = the reporter)",
     "mean pairwise trust inside teams",
+)
+COUNTS = (
+    "newcomers at the last step",
+    "of them with < 2 partners",
+    "older makers at the last step",
+    "of them with < 2 partners",
+    "projects led by newcomers",
+    "places newcomers took in others' teams",
 )
 
 
@@ -72,15 +87,24 @@ def collaboration_graph(model: Any) -> nx.Graph:
     return g
 
 
-def one_run(args: tuple[dict[str, Any], int, int]) -> np.ndarray:
-    """The measures of one run, each averaged over its steps (see the module docstring)."""
+def _is_newcomer(actor: Any, step: int) -> bool:
+    return actor.kind == "maker" and step - actor.born_step < NEW
+
+
+def one_run(args: tuple[dict[str, Any], int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The measures of one run, each averaged over its steps, and the newcomer counts (see
+    the module docstring)."""
     from abm.model import InnovationModel
 
     overrides, seed, steps = args
     model = InnovationModel(rng=seed, **overrides)
     rows, team_trust = [], []
+    led = joined = 0
     for _ in range(steps):
         model.step()
+        for pr in model.projects:
+            led += _is_newcomer(pr.initiator, model.steps)
+            joined += sum(_is_newcomer(m, model.steps) for m in pr.members[1:])
         team_trust += [
             float(pr.tmat[~np.eye(pr.n, dtype=bool)].mean())
             for pr in model.projects
@@ -102,7 +126,20 @@ def one_run(args: tuple[dict[str, Any], int, int]) -> np.ndarray:
                 avg,
             )
         )
-    return np.r_[np.nanmean(np.array(rows), axis=0), np.mean(team_trust)]
+    makers = [a for a in model.agents if getattr(a, "kind", None) == "maker"]
+    new = [a for a in makers if _is_newcomer(a, model.steps)]
+    old = [a for a in makers if not _is_newcomer(a, model.steps)]
+    counts = np.array(
+        [
+            len(new),
+            sum(deg[a.unique_id] < 2 for a in new),
+            len(old),
+            sum(deg[a.unique_id] < 2 for a in old),
+            led,
+            joined,
+        ]
+    )
+    return np.r_[np.nanmean(np.array(rows), axis=0), np.mean(team_trust)], counts
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -114,12 +151,15 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--seeds must be at least 2 and --workers at least 1")
     seeds = run_seeds(MASTER_SEED, args.seeds)
     settings = {"trust on": {}, "trust off": scenario_overrides("trust_off")}
-    out = {}
+    out: dict[str, np.ndarray] = {}
+    counts: dict[str, np.ndarray] = {}
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
         for name, over in settings.items():
             print(f"{name}: {args.seeds} runs × {SHORT} steps …", flush=True)
-            out[name] = np.array(list(pool.map(one_run, [(over, s, SHORT) for s in seeds])))
+            res = list(pool.map(one_run, [(over, s, SHORT) for s in seeds]))
+            out[name] = np.array([r[0] for r in res])
+            counts[name] = np.sum([r[1] for r in res], axis=0)
     print(f"\ndefault population, steps 1–{SHORT}, {args.seeds} paired seeds (on − off ± SE):")
     for i, label in enumerate(MEASURES):
         on, off = out["trust on"][:, i], out["trust off"][:, i]
@@ -128,6 +168,9 @@ def main(argv: list[str] | None = None) -> None:
             f"  {label}: on {on.mean():.3f}, off {off.mean():.3f}, "
             f"difference {mean:+.3f} ± {se:.3f} (z = {mean / se:.1f})"
         )
+    print(f"newcomers (makers entered < {NEW} steps before), summed over the seeds:")
+    for i, label in enumerate(COUNTS):
+        print(f"  {label}: on {counts['trust on'][i]}, off {counts['trust off'][i]}")
 
 
 if __name__ == "__main__":
