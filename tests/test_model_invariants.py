@@ -20,6 +20,9 @@ integration mode, sharing rule and contract mode) must keep, at every step:
   return lies between 0 and the gross return.
 * The network holds exactly the living agents (no edge to or from a dead agent), with their kinds,
   and ``n_edges`` (store, graph view and reporter) agree.
+
+One more consistency check runs on its own: withholding reads the same pairwise trust as the
+contract (the pair's larger prior evidence for a pair without a tie).
 """
 
 from __future__ import annotations
@@ -213,3 +216,46 @@ def test_the_checked_runs_exercise_every_money_flow():
         assert seen[flow] > 0, f"flow {flow!r} never occurred: {dict(seen)}"
     for event in ("exits", "spinoffs", "loan", "success", "failure"):
         assert seen[event] > 0, f"{event} never occurred: {dict(seen)}"
+
+
+def test_withholding_reads_the_same_pairwise_trust_as_the_contract(monkeypatch):
+    """A member's chance to withhold uses its mean trust in its teammates as the contract reads
+    it: a pair without a tie starts from the beta prior with the *larger* of the two members'
+    prior evidence (docs/model.md §7.4–7.5). Recomputed here from the network at pooling time
+    (nothing has written this team's ties yet), on a supermarket run where strangers and
+    brokered partners bring prior evidence, so the two priors of a pair often differ."""
+    from agents.actors import Actor
+
+    model = InnovationModel(
+        rng=5, n_makers=25, n_universities=3, n_enterprises=8, integration_mode="supermarket"
+    )
+    seen: list[tuple[float, float]] = []
+    current: dict[str, object] = {}
+    pool = InnovationModel.pool_resources
+    will_withhold = Actor.will_withhold
+
+    def pooling(self, project):
+        current["project"] = project
+        return pool(self, project)
+
+    def withholding(self, mean_trust_in_team, u):
+        project = current["project"]
+        members, priors = project.members, project.priors
+        a = next(i for i, m in enumerate(members) if m is self)
+        others = [
+            model.network.trust(self.unique_id, o.unique_id, max(priors[a], priors[b]))
+            for b, o in enumerate(members)
+            if b != a
+        ]
+        seen.append((mean_trust_in_team, sum(others) / len(others)))
+        return will_withhold(self, mean_trust_in_team, u)
+
+    monkeypatch.setattr(InnovationModel, "pool_resources", pooling)
+    monkeypatch.setattr(Actor, "will_withhold", withholding)
+    differing_priors = 0
+    for _ in range(30):
+        model.step()
+        differing_priors += sum(len(set(p.priors[1:])) > 1 for p in model.projects if p.n > 2)
+    assert len(seen) > 100 and differing_priors > 0
+    for got, expected in seen:
+        assert math.isclose(got, expected, rel_tol=1e-12)
