@@ -115,7 +115,7 @@ def one_run(args: tuple[dict[str, Any], int, int]) -> tuple[np.ndarray, np.ndarr
         local = nx.clustering(g)
         two_plus = [local[n] for n in g if deg[n] >= 2]
         avg = nx.average_clustering(g) if len(g) else 0.0
-        reporter = float(model.datacollector.model_vars["clustering"][-1])
+        reporter = float(model.reporters().clustering.iloc[-1])
         if abs(avg - reporter) > 1e-9:
             raise AssertionError(f"networkx clustering {avg} != reporter {reporter}")
         rows.append(
