@@ -519,10 +519,9 @@ class InnovationModel(mesa.Model):
         self.tally["strictness"].append(project.strictness)
         self.tally["strict"] += int(project.strict)
 
-    def _pair_trusts(self, project: Project) -> list[float]:
+    def _pair_trusts(self, project: Project) -> np.ndarray:
         """Members' trust in each other, ordered pairs ``a != b`` in row-major order."""
-        tmat, n = self._trust_matrix(project), project.n
-        return [tmat[a, b] for a in range(n) for b in range(n) if a != b]
+        return self._trust_matrix(project)[~np.eye(project.n, dtype=bool)]
 
     def _trust_matrix(self, project: Project) -> np.ndarray:
         """``tmat[a, b]``: member a's trust in member b (a new tie: the pair's prior evidence).
