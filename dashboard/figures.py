@@ -48,6 +48,8 @@ ORIGIN_STYLE: dict[str, dict[str, str]] = {
     "platform": {"color": "#7B3294", "dash": "dot"},
     "spinoff": {"color": "#009E73", "dash": "dashdot"},
 }
+# The same dash patterns in matplotlib's notation (the PNG export's tie lines and legend).
+MPL_LINESTYLE: dict[str, str] = {"solid": "-", "dash": "--", "dot": ":", "dashdot": "-."}
 # Trust bands: (lower bound, line width, opacity).
 TRUST_BANDS: tuple[tuple[float, float, float], ...] = (
     (0.0, 0.5, 0.18),
@@ -675,12 +677,7 @@ def network_png(
                     linewidths=0.3 + 2.2 * t**2,
                     colors=style["color"],
                     alpha=0.35,
-                    linestyles={
-                        "solid": "solid",
-                        "dash": "dashed",
-                        "dot": "dotted",
-                        "dashdot": "dashdot",
-                    }[style["dash"]],
+                    linestyles=MPL_LINESTYLE[style["dash"]],
                     zorder=1,
                 )
             )
@@ -708,7 +705,7 @@ def network_png(
                 [],
                 [],
                 color=style["color"],
-                ls={"solid": "-", "dash": "--", "dot": ":", "dashdot": "-."}[style["dash"]],
+                ls=MPL_LINESTYLE[style["dash"]],
                 label=f"{origin} ties",
             )
         )
