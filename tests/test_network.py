@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import math
+import sys
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -512,27 +514,21 @@ def test_structure_from_edges_rejects_unknown_endpoints():
 
 
 def test_model_structure_reporters_match_networkx_on_the_living_innovators():
-    """The model's structure reporters, every step of a small run, against networkx on a graph
-    built here independently: the living makers, universities and enterprises as nodes (service
-    institutions left out, docs/model.md) and every tie between two of them as an undirected
-    edge. Checks the model's wiring of the metrics (which nodes and ties go in), not only the
-    metric functions."""
-    from abm.kinds import ACTOR_KINDS
+    """The model's structure reporters, every step of a small run, against networkx on the graph
+    that scripts/trust_structure.py builds without the model's metric code: the living makers,
+    universities and enterprises as nodes (service institutions left out, docs/model.md) and
+    every tie between two of them as an undirected edge. Checks the model's wiring of the
+    metrics (which nodes and ties go in), not only the metric functions."""
     from abm.model import InnovationModel
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from trust_structure import collaboration_graph
 
     model = InnovationModel(rng=3, n_makers=20, n_universities=2, n_enterprises=6)
     for _ in range(25):
         model.step()
         row = model.reporters().iloc[-1]
-        nodes = {a.unique_id for a in model.agents if getattr(a, "kind", None) in ACTOR_KINDS}
-        ties = model.network.tie_table()
-        g = nx.Graph()
-        g.add_nodes_from(nodes)
-        g.add_edges_from(
-            (u, v)
-            for u, v in zip(ties["src"].tolist(), ties["dst"].tolist(), strict=True)
-            if u in nodes and v in nodes and u != v
-        )
+        g = collaboration_graph(model)
         n = g.number_of_nodes()
         giant = max((len(c) for c in nx.connected_components(g)), default=0)
         assert math.isclose(row.clustering, nx.average_clustering(g), abs_tol=1e-12)
