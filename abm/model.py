@@ -12,6 +12,8 @@ system is booked in ``model.flows`` so that conservation can be checked (see :me
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +36,7 @@ from abm.kinds import (
 from abm.network import TrustNetwork
 from abm.params import Params, check_names, spec
 from abm.reporters import ALL_REPORTERS, metric_getter
-from abm.rules import coupling, risk, sharing, trust
+from abm.rules import coupling, left_sum, risk, sharing, trust
 from abm.scenarios import get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed
@@ -43,6 +45,16 @@ from agents.services import ServiceInstitution
 
 EQUIPMENT = 1
 INFORMATION = 3
+_PROFILE = {kd: prof.tolist() for kd, prof in RESOURCE_PROFILE.items()}  # as plain floats
+
+
+@functools.cache
+def _coalition_masks(n: int) -> np.ndarray:
+    """Every non-empty coalition of ``n`` members as a 0/1 row, row ``k`` = bitmask ``k + 1``."""
+    codes = np.arange(1, 2**n)
+    masks = ((codes[:, None] >> np.arange(n)) & 1).astype(float)
+    masks.flags.writeable = False
+    return masks
 
 
 @dataclass
@@ -82,13 +94,18 @@ class Project:
     marketer: ServiceInstitution | None = None  # transfer institution marketing the result
     phi: np.ndarray | None = None  # members' Shapley values (marginal contributions)
     grand: float = 0.0  # v(N): the whole team's expected value
-    committed: np.ndarray = field(default_factory=lambda: np.zeros(4))  # sum of commitments
+    committed: list[float] = field(default_factory=lambda: [0.0] * 4)  # sum of commitments
     capability_sum: float = 0.0  # of the members so far
     tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
 
     def __post_init__(self) -> None:
         self.weights = self.required / self.required.sum()  # importance of each dimension
+        # The same as plain floats, and whether an enterprise is in the team, for the
+        # acceptance decisions of partner search (its inner loop).
+        self.required_list: list[float] = self.required.tolist()
+        self.weight_list: list[float] = self.weights.tolist()
+        self.has_enterprise = False
 
     def add_member(self, member: Actor, offer: np.ndarray, origin: str, prior: float) -> None:
         """Book a member who accepted, with its committed resources."""
@@ -96,8 +113,9 @@ class Project:
         self.commitments.append(offer)
         self.origins.append(origin)
         self.priors.append(prior)
-        self.committed = self.committed + offer
+        self.committed = [c + o for c, o in zip(self.committed, offer.tolist(), strict=True)]
         self.capability_sum += member.capability
+        self.has_enterprise = self.has_enterprise or member.kind == "enterprise"
 
     @property
     def n(self) -> int:
@@ -411,13 +429,19 @@ class InnovationModel(mesa.Model):
         kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd] and kd != other_than]
         if not kinds:
             return []
-        profiles = np.array([RESOURCE_PROFILE[kd] for kd in kinds])
-        fit = np.minimum(profiles, np.maximum(gap, 0.0)).sum(axis=1) + 1e-3
-        cum = np.cumsum(fit / fit.sum())
-        picks = np.minimum(np.searchsorted(cum, rng.random(k), side="right"), len(kinds) - 1)
-        pool_idx = rng.random(k)
+        g = [max(x, 0.0) for x in gap.tolist()]
+        fit = [
+            left_sum([min(a, b) for a, b in zip(_PROFILE[kd], g, strict=True)]) + 1e-3
+            for kd in kinds
+        ]
+        total, cum, acc = left_sum(fit), [], 0.0
+        for f in fit:
+            acc += f / total
+            cum.append(acc)
+        last = len(kinds) - 1
+        picks = [min(bisect_right(cum, u), last) for u in rng.random(k).tolist()]
         out = []
-        for kind_i, u in zip(picks.tolist(), pool_idx.tolist(), strict=True):
+        for kind_i, u in zip(picks, rng.random(k).tolist(), strict=True):
             pool = self._by_kind[kinds[kind_i]]
             out.append(pool[int(u * len(pool))])
         return out
@@ -426,12 +450,20 @@ class InnovationModel(mesa.Model):
     def complementarity(cands: list[Actor], gap: np.ndarray, fields: np.ndarray) -> np.ndarray:
         """How much of the gap (resources and knowledge fields) each candidate would fill, in
         [0, 1]: 3/4 resource fit plus 1/4 mean expertise in the project's fields."""
-        g = np.maximum(gap, 0.0)
-        total = g.sum()
-        res = np.array([c.resources for c in cands])
-        fit = np.minimum(res, g).sum(axis=1) / total if total > 1e-9 else np.zeros(len(cands))
-        know = np.array([c.knowledge for c in cands])[:, fields].mean(axis=1)
-        return 0.75 * fit + 0.25 * know
+        g = [max(x, 0.0) for x in gap.tolist()]
+        total, fl = left_sum(g), fields.tolist()
+        out = []
+        for c in cands:
+            fit = 0.0
+            if total > 1e-9:
+                fit = (
+                    left_sum([min(r, b) for r, b in zip(c.resources.tolist(), g, strict=True)])
+                    / total
+                )
+            kn = c.knowledge
+            know = left_sum([float(kn[f]) for f in fl]) / len(fl)
+            out.append(0.75 * fit + 0.25 * know)
+        return np.array(out)
 
     def _rank(
         self,
@@ -450,22 +482,24 @@ class InnovationModel(mesa.Model):
             return [candidates[i] for i in order]
         cands = [c for c, _, _ in candidates]
         trusts = np.array(
-            [self.network.trust(init.unique_id, c.unique_id, prior) for c, _, prior in candidates]
+            self.network.trusts_from(init.unique_id, [(c.unique_id, pr) for c, _, pr in candidates])
         )
         openness = np.array([c.openness for c in cands])
         scores = trusts**p.beta_trust * self.complementarity(cands, gap, project.fields) * openness
         order = np.argsort(-np.asarray(scores), kind="stable")
         return [candidates[i] for i in order if scores[i] > 0]
 
-    def _expected_success(self, project: Project, extra: np.ndarray | None = None) -> float:
+    def _expected_success(self, project: Project, extra: list[float] | None = None) -> float:
         """Success probability a member can expect before the contract (no trust synergy)."""
         p = self.params
-        committed = project.committed if extra is None else project.committed + extra
-        kappa = risk.coverage_unchecked(committed.tolist(), project.required.tolist())
+        committed = project.committed
+        if extra is not None:
+            committed = [c + e for c, e in zip(committed, extra, strict=True)]
+        kappa = risk.coverage_unchecked(committed, project.required_list)
         return risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,
-            project.weights.tolist(),
+            project.weight_list,
             project.capability_sum / project.n,
             0.0,
             p.synergy,
@@ -484,17 +518,18 @@ class InnovationModel(mesa.Model):
     ) -> bool:
         """A candidate's decision: trust in the initiator and expected share vs outside option."""
         p = self.params
-        extra = None if initiator else offer
-        p_est = self._expected_success(project, extra)
-        total = project.committed.sum() + (0.0 if initiator else offer.sum())
-        share = offer.sum() / total if total > 0 else 0.0
+        offer_list = offer.tolist()
+        offered = left_sum(offer_list)
+        p_est = self._expected_success(project, None if initiator else offer_list)
+        total = left_sum(project.committed) + (0.0 if initiator else offered)
+        share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, extra_member=cand) * share
         trust_in = 1.0 if initiator else self.network.trust(cand.unique_id, init.unique_id, prior)
         return cand.accepts(
             trust_in_initiator=trust_in,
             threshold=p.trust_threshold if p.trust_on and not initiator else None,
             expected_share=expected,
-            outlay=outlay_of(offer, p.inkind_cost),
+            outlay=outlay_of(offer_list, p.inkind_cost),
             outside_option=p.outside_option,
         )
 
@@ -605,7 +640,7 @@ class InnovationModel(mesa.Model):
 
     def _conversion(self, project: Project, extra_member: Actor | None = None) -> float:
         p = self.params
-        has_ent = any(m.kind == "enterprise" for m in project.members) or (
+        has_ent = project.has_enterprise or (
             extra_member is not None and extra_member.kind == "enterprise"
         )
         return min(1.0, p.base_conversion + (p.enterprise_conversion_boost if has_ent else 0.0))
@@ -713,27 +748,23 @@ class InnovationModel(mesa.Model):
             )
 
         if n <= p.shapley_exact_max:  # every coalition at once, then exact enumeration
-            codes = np.arange(1, 2**n)
-            masks = ((codes[:, None] >> np.arange(n)) & 1).astype(float)
-            table = dict(zip(codes.tolist(), values(masks).tolist(), strict=True))
+            table = np.zeros(2**n)  # v by coalition bitmask; v(empty) = 0
+            table[1:] = values(_coalition_masks(n))
+            project.phi = sharing.shapley_from_table(table, n)
+            project.grand = float(table[-1])
+            return project.phi, project.grand
+        cache: dict[frozenset[int], float] = {}  # sampled Shapley: coalitions on demand
 
-            def v(s: frozenset[int]) -> float:
-                return table[sum(1 << i for i in s)] if s else 0.0
+        def v(s: frozenset[int]) -> float:
+            if not s:
+                return 0.0
+            if s not in cache:
+                row = np.zeros((1, n))
+                row[0, sorted(s)] = 1.0
+                cache[s] = float(values(row)[0])
+            return cache[s]
 
-        else:  # sampled Shapley: coalitions evaluated on demand
-            cache: dict[frozenset[int], float] = {}
-
-            def v(s: frozenset[int]) -> float:
-                if not s:
-                    return 0.0
-                if s not in cache:
-                    row = np.zeros((1, n))
-                    row[0, sorted(s)] = 1.0
-                    cache[s] = float(values(row)[0])
-                return cache[s]
-
-        samples = None if n <= p.shapley_exact_max else p.shapley_samples
-        project.phi = sharing.shapley(v, n, samples=samples, rng=self.rngs["execution"])
+        project.phi = sharing.shapley(v, n, samples=p.shapley_samples, rng=self.rngs["execution"])
         project.grand = v(frozenset(range(n)))
         return project.phi, project.grand
 

@@ -125,6 +125,19 @@ class TrustNetwork:
             return float(self.trust_arr[slot])
         return (prior_positive + 1.0) / (prior_positive + self.public_negative.get(j, 0.0) + 2.0)
 
+    def trusts_from(self, i: int, others: Iterable[tuple[int, float]]) -> list[float]:
+        """:meth:`trust` of ``i`` in each ``(j, prior_positive)``, in one call (partner search
+        reads a whole candidate list at once)."""
+        out_i, trust_arr, public = self._out.get(i, {}), self.trust_arr, self.public_negative
+        values = []
+        for j, prior in others:
+            slot = out_i.get(j)
+            if slot is not None:
+                values.append(float(trust_arr[slot]))
+            else:
+                values.append((prior + 1.0) / (prior + public.get(j, 0.0) + 2.0))
+        return values
+
     def partners(self, i: int) -> Iterable[int]:
         """Actors ``i`` has a tie to (its successors), in order of tie creation."""
         return self._out.get(i, {}).keys()

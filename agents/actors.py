@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from abm.kinds import ORG_PROJECT_STAGE, STAGES
+from abm.rules import left_sum
 from abm.rules.risk import RESOURCE_DIMS
 
 FUNDS = 0  # index of the funds dimension in resource vectors
@@ -76,12 +77,15 @@ class Actor(mesa.Agent):
         Funds cost one money unit each and other resources ``inkind_cost``; an actor never commits
         more than its cash can cover (a broke actor commits nothing).
         """
-        offer = np.minimum(self.resources, np.maximum(gap, 0.0))
+        offer = [
+            min(r, max(g, 0.0)) for r, g in zip(self.resources.tolist(), gap.tolist(), strict=True)
+        ]
         cost = outlay_of(offer, inkind_cost)
         cash = max(self.wealth, 0.0)
         if cost > cash:
-            offer = offer * (cash / cost) if cost > 0 else offer * 0.0
-        return offer
+            scale = cash / cost if cost > 0 else 0.0
+            offer = [o * scale for o in offer]
+        return np.array(offer)
 
     def accepts(
         self,
@@ -129,9 +133,10 @@ class Actor(mesa.Agent):
         }
 
 
-def outlay_of(commitment: np.ndarray, inkind_cost: float) -> float:
+def outlay_of(commitment: np.ndarray | list[float], inkind_cost: float) -> float:
     """Cash cost of a commitment: funds at face value, other resources at ``inkind_cost``."""
-    return float(commitment[FUNDS] + inkind_cost * (commitment.sum() - commitment[FUNDS]))
+    c = commitment.tolist() if isinstance(commitment, np.ndarray) else commitment
+    return float(c[FUNDS] + inkind_cost * (left_sum(c) - c[FUNDS]))
 
 
 class MakerTeam(Actor):

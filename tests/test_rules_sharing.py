@@ -19,6 +19,7 @@ from abm.rules.sharing import (
     proportional_split,
     risk_adjusted_shapley,
     shapley,
+    shapley_from_table,
 )
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
@@ -84,6 +85,54 @@ def test_exact_shapley_evaluates_each_coalition_once_and_never_the_empty_one():
     assert len(calls) == 2**5 - 1
     assert len(set(calls)) == len(calls)
     assert frozenset() not in calls
+
+
+def test_shapley_from_table_glove_game_by_hand():
+    # The glove game as a table by bitmask (player i is bit 1 << i): a pair needs player 2
+    # (bit 4) and one of players 0, 1. Same hand values as test_glove_game_exact.
+    table = [0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]  # masks 0..7
+    np.testing.assert_allclose(shapley_from_table(table, 3), [1 / 6, 1 / 6, 2 / 3], atol=1e-12)
+
+
+def test_shapley_from_table_two_players_by_hand():
+    # v(0) = 1, v(1) = 2, v(01) = 6 → φ = (2.5, 3.5), as in test_two_player_game_exact
+    np.testing.assert_allclose(shapley_from_table([0.0, 1.0, 2.0, 6.0], 2), [2.5, 3.5])
+
+
+@pytest.mark.parametrize(
+    ("table", "n", "words"),
+    [
+        ([0.0, 1.0, 2.0], 2, ["2**n = 4", "(3,)"]),
+        ([1.0, 1.0, 2.0, 6.0], 2, ["values[0]", "must be 0"]),
+        ([0.0, 1.0, float("nan"), 6.0], 2, ["finite", "S=[1]"]),
+        ([0.0] * 4, 0, ["n must be >= 1"]),
+    ],
+)
+def test_shapley_from_table_rejects_bad_tables(table, n, words):
+    with pytest.raises(ValueError) as err:
+        shapley_from_table(table, n)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_shapley_from_table_rejects_games_too_large_to_enumerate():
+    n = MAX_EXACT_SHAPLEY_PLAYERS + 1
+    with pytest.raises(ValueError, match="too many"):
+        shapley_from_table(np.zeros(2), n)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(nonneg, min_size=7, max_size=7))
+def test_shapley_from_table_agrees_with_shapley_on_the_same_game(values):
+    # Independent path: shapley() calls v(S) per coalition; the table path reads the same
+    # numbers by bitmask. Both must give the same value for every 3-player game.
+    table = np.array([0.0, *values])
+
+    def v(S: frozenset[int]) -> float:
+        return float(table[sum(1 << i for i in S)])
+
+    np.testing.assert_allclose(shapley_from_table(table, 3), shapley(v, 3), rtol=1e-12, atol=1e-9)
+    assert math.isclose(shapley_from_table(table, 3).sum(), table[7], rel_tol=1e-9, abs_tol=1e-6)
 
 
 def test_nash_split_by_hand():

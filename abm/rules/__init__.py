@@ -21,7 +21,20 @@ from typing import Any
 
 import numpy as np
 
-__all__: list[str] = []
+__all__: list[str] = ["left_sum"]
+
+
+def left_sum(values: Any) -> float:
+    """Sum of a short sequence of floats added left to right.
+
+    For the model's inner loops on 4-element resource vectors: plain floats avoid numpy's
+    per-call overhead, and left-to-right addition rounds exactly as numpy's ``sum`` does for
+    fewer than 8 elements (Python's built-in ``sum`` does not: since 3.12 it compensates).
+    """
+    total = 0.0
+    for v in values:
+        total += v
+    return total
 
 
 def _scalar(

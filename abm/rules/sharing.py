@@ -8,6 +8,7 @@ proportional splits); Nash bargaining instead requires the total to cover the ou
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from itertools import combinations
@@ -26,6 +27,7 @@ __all__ = [
     "proportional_split",
     "risk_adjusted_shapley",
     "shapley",
+    "shapley_from_table",
 ]
 
 SHARING_RULES = ("equal", "proportional", "shapley", "risk_shapley", "nash")
@@ -97,14 +99,55 @@ def _subset_masks(n: int) -> tuple[np.ndarray, np.ndarray]:
     return masks, sizes
 
 
-def _exact_shapley(value: Callable[[frozenset[int]], float], n: int) -> np.ndarray:
-    """Exact Shapley value by one pass over all 2**n coalitions with a value cache.
-
-    v is evaluated once per coalition (v(empty) = 0 by convention, not evaluated). Then
-    φ_i = Σ_{S ∌ i} |S|!(n-|S|-1)!/n! · (v(S ∪ {i}) − v(S)), vectorised over S for each i.
-    The weight equals 1 / (n · C(n-1, |S|)), which avoids huge factorials.
-    """
+@functools.cache
+def _exact_plan(n: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    """Per player i: the coalitions S ∌ i, the coalitions S ∪ {i} (as bitmasks) and the
+    Shapley weight of each S, |S|!(n-|S|-1)!/n! = 1 / (n · C(n-1, |S|)) (no huge factorials).
+    Cached per n: the model solves thousands of small games of the same few sizes."""
     masks, sizes = _subset_masks(n)
+    weights = np.array([1.0 / (n * math.comb(n - 1, s)) for s in range(n)])
+    plan = []
+    for i in range(n):
+        without_i = masks[((masks >> i) & 1) == 0]
+        plan.append((without_i, without_i | (1 << i), weights[sizes[without_i]]))
+    return tuple(plan)
+
+
+def shapley_from_table(values: Any, n: int) -> np.ndarray:
+    """Exact Shapley value from every coalition's value, indexed by bitmask.
+
+    ``values[mask]`` is v(S) for S = the players whose bits are set in ``mask`` (player i is bit
+    ``1 << i``); ``values[0]`` is v(∅) and must be 0. For callers that evaluate all 2**n
+    coalitions at once (the model does, vectorised): no per-coalition Python call.
+    φ_i = Σ_{S ∌ i} |S|!(n-|S|-1)!/n! · (v(S ∪ {i}) − v(S)).
+
+    Raises:
+        ValueError: n out of range, a table of the wrong length, v(∅) ≠ 0 or a non-finite value.
+    """
+    n = _n_players(n)
+    if n > MAX_EXACT_SHAPLEY_PLAYERS:
+        raise ValueError(
+            f"n={n} players is too many for exact Shapley enumeration "
+            f"(limit {MAX_EXACT_SHAPLEY_PLAYERS}: 2**n coalition values)"
+        )
+    v = np.asarray(values, dtype=float)
+    if v.shape != (1 << n,):
+        raise ValueError(f"values must hold 2**n = {1 << n} coalition values, got shape {v.shape}")
+    if v[0] != 0.0:
+        raise ValueError(f"values[0] is v(empty coalition) and must be 0, got {v[0]}")
+    bad = np.flatnonzero(~np.isfinite(v))
+    if len(bad):
+        members = [i for i in range(n) if (int(bad[0]) >> i) & 1]
+        raise ValueError(f"value(S) must be finite, got {v[bad[0]]} for S={members}")
+    phi = np.empty(n)
+    for i, (without_i, with_i, weight) in enumerate(_exact_plan(n)):
+        phi[i] = float(np.dot(weight, v[with_i] - v[without_i]))
+    return phi
+
+
+def _exact_shapley(value: Callable[[frozenset[int]], float], n: int) -> np.ndarray:
+    """Exact Shapley value: v evaluated once per coalition (v(∅) = 0 by convention, not
+    evaluated), then :func:`shapley_from_table`."""
     values = np.zeros(1 << n)
     for size in range(1, n + 1):
         for members in combinations(range(n), size):
@@ -112,13 +155,7 @@ def _exact_shapley(value: Callable[[frozenset[int]], float], n: int) -> np.ndarr
             for i in members:
                 mask |= 1 << i
             values[mask] = _coalition_value(value, frozenset(members))
-    weights = np.array([1.0 / (n * math.comb(n - 1, s)) for s in range(n)])
-    phi = np.empty(n)
-    for i in range(n):
-        without_i = masks[((masks >> i) & 1) == 0]
-        marginal = values[without_i | (1 << i)] - values[without_i]
-        phi[i] = float(np.dot(weights[sizes[without_i]], marginal))
-    return phi
+    return shapley_from_table(values, n)
 
 
 def _sampled_shapley(
