@@ -604,18 +604,20 @@ class InnovationModel(mesa.Model):
         """Draw success from coverage, capability, trust synergy and technology (DESIGN §3.6)."""
         p = self.params
         total = np.sum(project.delivered, axis=0) + project.external
-        kappa = risk.coverage(total, project.required)
+        # Unchecked rules: the inputs are valid by construction (non-negative resources).
+        kappa_list = risk.coverage_unchecked(total.tolist(), project.required_list)
         mean_trust = float(np.mean(self._pair_trusts(project))) if project.n > 1 else 0.0
         cap = float(np.mean([m.capability for m in project.members]))
-        project.p_success = risk.success_probability(
+        project.p_success = risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
-            kappa,
-            project.weights,
+            kappa_list,
+            project.weight_list,
             cap,
             mean_trust,
             p.synergy,
             self.technology,
         )
+        kappa = np.array(kappa_list)
         success, _ = risk.draw_success(
             project.p_success, p.risk_spread * project.spread_factor, self.rngs["execution"]
         )
@@ -813,6 +815,7 @@ class InnovationModel(mesa.Model):
             np.where(unfair, 1.0 - fair, 0.0)[:, None]
         )
         origins, priors, net = project.origins, project.priors, self.network
+        ties = []
         for a, i in enumerate(ids):
             for b, j in enumerate(ids):
                 if a == b:
@@ -823,15 +826,9 @@ class InnovationModel(mesa.Model):
                     origin = "direct" if origin == "self" else origin
                     self.tally["new_stranger_ties"] += 1
                     self.tally[f"new_{origin}_ties"] += 1
-                net.record(
-                    i,
-                    j,
-                    positive=pos[a, b],
-                    negative=neg[a, b],
-                    step=self.steps,
-                    origin=origin,
-                    prior_positive=max(priors[a], priors[b]),
-                )
+                ties.append((i, j, origin, max(priors[a], priors[b])))
+        off_diagonal = ~np.eye(len(ids), dtype=bool)  # row-major, the order of ``ties``
+        net.record_many(ties, pos[off_diagonal], neg[off_diagonal], step=self.steps)
         history = self._pair_history
         n = len(ids)
         for a in range(n):

@@ -208,6 +208,37 @@ class TrustNetwork:
         self._refresh(slot)
         self._version += 1
 
+    def record_many(
+        self,
+        ties: list[tuple[int, int, str, float]],
+        positive: np.ndarray,
+        negative: np.ndarray,
+        *,
+        step: int,
+    ) -> None:
+        """:meth:`record` for distinct ties at once (every ordered pair of a team).
+
+        ``ties`` holds ``(i, j, origin, prior_positive)``; ``origin`` and the prior only matter
+        for a tie that is new. Ties are created in the given order, then updated together.
+        """
+        if len({(i, j) for i, j, _, _ in ties}) != len(ties):
+            raise ValueError(
+                "record_many needs distinct ties (a tie listed twice would count once)"
+            )
+        out, slots = self._out, []
+        for i, j, origin, prior in ties:
+            slot = out[i].get(j)
+            if slot is None:
+                slot = self._new_edge(i, j, r=prior, step=step, origin=origin)
+            slots.append(slot)
+        idx = np.array(slots, dtype=np.int64)
+        self.r[idx] += positive
+        self.s[idx] += negative
+        self.n_projects[idx] += 1
+        self.last_step[idx] = step
+        self._refresh(idx)
+        self._version += 1
+
     def add_negative_to_all(self, j: int, amount: float) -> None:
         """Public defection (platform reputation): everyone's view of ``j`` gets worse."""
         self.public_negative[j] = self.public_negative.get(j, 0.0) + amount

@@ -162,7 +162,7 @@ class ServiceDesk:
         if p.insurance_cover > 0:
             insurer = self._engage(project, "finance")
             if insurer is not None:
-                p_est = m._expected_success(project, project.external)
+                p_est = m._expected_success(project, project.external.tolist())
                 premium = p.insurance_premium * 2.0 * (1.0 - p_est) * float(project.outlays.sum())
                 self._credit(insurer, self._collect(project, premium), fee=True)
                 project.insurer = insurer

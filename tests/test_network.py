@@ -80,6 +80,38 @@ def test_record_and_trust_by_hand():
     assert list(net.partners(1)) == [2] and list(net.partners(2)) == []
 
 
+def test_record_many_by_hand_and_as_sequential_records():
+    # Three actors; 1 → 2 exists with r = 1 (one success), the rest are new ties. By hand after
+    # record_many at step 7: 1 → 2: r = 1 + 1 = 2, s = 0 → trust 3/4, two projects;
+    # 2 → 1 (new, prior 0.5, brokered): r = 0.5 + 0, s = 1 → trust 1.5/3.5 = 3/7.
+    # Then the same calls made one by one through record() on a twin network must agree.
+    nets = [make_net(capacity=2), make_net(capacity=2)]  # small: forces reallocation too
+    for net in nets:
+        for uid, kind in ((1, "maker"), (2, "university"), (3, "maker")):
+            net.add_actor(uid, kind)
+        net.record(1, 2, positive=1.0, negative=0.0, step=3)
+    ties = [(1, 2, "direct", 0.0), (2, 1, "brokered", 0.5), (1, 3, "platform", 1.0)]
+    pos, neg = np.array([1.0, 0.0, 1.0]), np.array([0.0, 1.0, 0.5])
+    nets[0].record_many(ties, pos, neg, step=7)
+    for (i, j, origin, prior), p_, n_ in zip(ties, pos, neg, strict=True):
+        nets[1].record(i, j, positive=p_, negative=n_, step=7, origin=origin, prior_positive=prior)
+    assert math.isclose(nets[0].trust(1, 2), 3 / 4)
+    assert math.isclose(nets[0].trust(2, 1), 3 / 7)
+    assert nets[0].edge(1, 2)["n_projects"] == 2 and nets[0].edge(2, 1)["origin"] == "brokered"
+    for i, j, _, _ in ties:
+        assert nets[0].edge(i, j) == nets[1].edge(i, j)
+    assert list(nets[0].partners(1)) == list(nets[1].partners(1)) == [2, 3]
+
+
+def test_record_many_rejects_a_tie_listed_twice():
+    net = make_net()
+    net.add_actor(1, "maker")
+    net.add_actor(2, "maker")
+    with pytest.raises(ValueError, match="distinct ties"):
+        net.record_many([(1, 2, "direct", 0.0)] * 2, np.ones(2), np.zeros(2), step=1)
+    assert net.n_edges == 0  # rejected before anything was written
+
+
 def test_decay_multiplies_evidence_each_call():
     net = make_net()
     net.add_actor(1, "maker")
