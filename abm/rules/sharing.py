@@ -109,7 +109,10 @@ def _exact_plan(n: int) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]
     plan = []
     for i in range(n):
         without_i = masks[((masks >> i) & 1) == 0]
-        plan.append((without_i, without_i | (1 << i), weights[sizes[without_i]]))
+        arrays = (without_i, without_i | (1 << i), weights[sizes[without_i]])
+        for arr in arrays:
+            arr.flags.writeable = False  # shared by every later call: never modified
+        plan.append(arrays)
     return tuple(plan)
 
 
