@@ -198,15 +198,12 @@ class TrustNetwork:
         prior_positive: float = 0.0,
     ) -> None:
         """Add one joint project's evidence to edge ``i → j`` (creating it if new)."""
-        slot = self._out[i].get(j)
-        if slot is None:
-            slot = self._new_edge(i, j, r=prior_positive, step=step, origin=origin)
-        self.r[slot] += positive
-        self.s[slot] += negative
-        self.n_projects[slot] += 1
-        self.last_step[slot] = step
-        self._refresh(slot)
-        self._version += 1
+        self.record_many(
+            [(i, j, origin, prior_positive)],
+            np.array([positive], dtype=float),
+            np.array([negative], dtype=float),
+            step=step,
+        )
 
     def record_many(
         self,
