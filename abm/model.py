@@ -48,6 +48,11 @@ INFORMATION = 3
 _PROFILE = {kd: prof.tolist() for kd, prof in RESOURCE_PROFILE.items()}  # as plain floats
 
 
+def _filled(have: list[float], need: list[float]) -> float:
+    """How much of ``need`` (non-negative, per resource) ``have`` covers: Σ min(have, need)."""
+    return left_sum([min(a, b) for a, b in zip(have, need, strict=True)])
+
+
 @functools.cache
 def _coalition_masks(n: int) -> np.ndarray:
     """Every non-empty coalition of ``n`` members as a 0/1 row, row ``k`` = bitmask ``k + 1``."""
@@ -430,10 +435,7 @@ class InnovationModel(mesa.Model):
         if not kinds:
             return []
         g = [max(x, 0.0) for x in gap.tolist()]
-        fit = [
-            left_sum([min(a, b) for a, b in zip(_PROFILE[kd], g, strict=True)]) + 1e-3
-            for kd in kinds
-        ]
+        fit = [_filled(_PROFILE[kd], g) + 1e-3 for kd in kinds]
         total, cum, acc = left_sum(fit), [], 0.0
         for f in fit:
             acc += f / total
@@ -456,10 +458,7 @@ class InnovationModel(mesa.Model):
         for c in cands:
             fit = 0.0
             if total > 1e-9:
-                fit = (
-                    left_sum([min(r, b) for r, b in zip(c.resources.tolist(), g, strict=True)])
-                    / total
-                )
+                fit = _filled(c.resources.tolist(), g) / total
             kn = c.knowledge
             know = left_sum([float(kn[f]) for f in fl]) / len(fl)
             out.append(0.75 * fit + 0.25 * know)
