@@ -112,13 +112,13 @@ class Project:
         self.weight_list: list[float] = self.weights.tolist()
         self.has_enterprise = False
 
-    def add_member(self, member: Actor, offer: np.ndarray, origin: str, prior: float) -> None:
+    def add_member(self, member: Actor, offer: list[float], origin: str, prior: float) -> None:
         """Book a member who accepted, with its committed resources."""
         self.members.append(member)
-        self.commitments.append(offer)
+        self.commitments.append(np.array(offer))
         self.origins.append(origin)
         self.priors.append(prior)
-        self.committed = [c + o for c, o in zip(self.committed, offer.tolist(), strict=True)]
+        self.committed = [c + o for c, o in zip(self.committed, offer, strict=True)]
         self.capability_sum += member.capability
         self.has_enterprise = self.has_enterprise or member.kind == "enterprise"
 
@@ -342,22 +342,23 @@ class InnovationModel(mesa.Model):
         init = project.initiator
         if init.busy:
             return False
-        gap = project.required.copy()
+        # The gap and the offers are plain floats: this loop runs for every candidate.
+        gap = list(project.required_list)
         own = init.commitment(gap, p.inkind_cost)
         project.add_member(init, own, "self", 0.0)
-        gap = gap - own
+        gap = [g - o for g, o in zip(gap, own, strict=True)]
         candidates = self._candidates(project, gap)
         order = self._rank(init, candidates, gap, project)
         for cand, origin, prior in order:
-            if project.n >= p.max_team_size or gap.sum() <= 1e-9:
+            if project.n >= p.max_team_size or left_sum(gap) <= 1e-9:
                 break
             offer = cand.commitment(gap, p.inkind_cost)
-            if offer.sum() <= 1e-9:
+            if left_sum(offer) <= 1e-9:
                 continue
             if not self._accepts(cand, init, project, offer, prior):
                 continue
             project.add_member(cand, offer, origin, prior)
-            gap = gap - offer
+            gap = [g - o for g, o in zip(gap, offer, strict=True)]
             cand.busy = True
         # The initiator goes ahead only if its own expected share beats its outlay.
         viable = self._accepts(init, init, project, own, 0.0, initiator=True)
@@ -369,7 +370,7 @@ class InnovationModel(mesa.Model):
         init.busy = True
         return True
 
-    def _candidates(self, project: Project, gap: np.ndarray) -> list[tuple[Actor, str, float]]:
+    def _candidates(self, project: Project, gap: list[float]) -> list[tuple[Actor, str, float]]:
         """(candidate, origin, prior evidence) from the network, triadic closure, strangers,
         brokers and the platform. Strangers are sampled per kind, never by scanning all."""
         p, rng = self.params, self.rngs["search"]
@@ -424,7 +425,7 @@ class InnovationModel(mesa.Model):
         return out
 
     def _sample_strangers(
-        self, gap: np.ndarray, k: int, rng: np.random.Generator, *, other_than: str | None = None
+        self, gap: list[float], k: int, rng: np.random.Generator, *, other_than: str | None = None
     ) -> list[Actor]:
         """``k`` random actors, each from a kind drawn in proportion to how well the kind's
         profile fills the gap (an index by kind: no scan of all agents); ``other_than``
@@ -434,7 +435,7 @@ class InnovationModel(mesa.Model):
         kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd] and kd != other_than]
         if not kinds:
             return []
-        g = [max(x, 0.0) for x in gap.tolist()]
+        g = [max(x, 0.0) for x in gap]
         fit = [_filled(_PROFILE[kd], g) + 1e-3 for kd in kinds]
         total, cum, acc = left_sum(fit), [], 0.0
         for f in fit:
@@ -449,26 +450,26 @@ class InnovationModel(mesa.Model):
         return out
 
     @staticmethod
-    def complementarity(cands: list[Actor], gap: np.ndarray, fields: np.ndarray) -> np.ndarray:
+    def complementarity(cands: list[Actor], gap: list[float], fields: np.ndarray) -> list[float]:
         """How much of the gap (resources and knowledge fields) each candidate would fill, in
         [0, 1]: 3/4 resource fit plus 1/4 mean expertise in the project's fields."""
-        g = [max(x, 0.0) for x in gap.tolist()]
+        g = [max(x, 0.0) for x in gap]
         total, fl = left_sum(g), fields.tolist()
         out = []
         for c in cands:
             fit = 0.0
             if total > 1e-9:
                 fit = _filled(c.resources.tolist(), g) / total
-            kn = c.knowledge
-            know = left_sum([float(kn[f]) for f in fl]) / len(fl)
+            kn = c.knowledge.tolist()
+            know = left_sum([kn[f] for f in fl]) / len(fl)
             out.append(0.75 * fit + 0.25 * know)
-        return np.array(out)
+        return out
 
     def _rank(
         self,
         init: Actor,
         candidates: list[tuple[Actor, str, float]],
-        gap: np.ndarray,
+        gap: list[float],
         project: Project,
     ) -> list[tuple[Actor, str, float]]:
         """Order candidates by trust^β × complementarity × openness, or at random when trust
@@ -480,12 +481,17 @@ class InnovationModel(mesa.Model):
             order = self.rngs["search"].permutation(len(candidates))
             return [candidates[i] for i in order]
         cands = [c for c, _, _ in candidates]
-        trusts = np.array(
-            self.network.trusts_from(init.unique_id, [(c.unique_id, pr) for c, _, pr in candidates])
+        trusts = self.network.trusts_from(
+            init.unique_id, [(c.unique_id, pr) for c, _, pr in candidates]
         )
-        openness = np.array([c.openness for c in cands])
-        scores = trusts**p.beta_trust * self.complementarity(cands, gap, project.fields) * openness
-        order = np.argsort(-np.asarray(scores), kind="stable")
+        fits = self.complementarity(cands, gap, project.fields)
+        beta = p.beta_trust
+        scores = [
+            (t * t if beta == 2.0 else t**beta) * f * c.openness  # t * t: what numpy does for 2
+            for t, f, c in zip(trusts, fits, cands, strict=True)
+        ]
+        # Best first; a stable sort keeps the candidate order among equal scores.
+        order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         return [candidates[i] for i in order if scores[i] > 0]
 
     def _expected_success(self, project: Project, extra: list[float] | None = None) -> float:
@@ -510,16 +516,15 @@ class InnovationModel(mesa.Model):
         cand: Actor,
         init: Actor,
         project: Project,
-        offer: np.ndarray,
+        offer: list[float],
         prior: float,
         *,
         initiator: bool = False,
     ) -> bool:
         """A candidate's decision: trust in the initiator and expected share vs outside option."""
         p = self.params
-        offer_list = offer.tolist()
-        offered = left_sum(offer_list)
-        p_est = self._expected_success(project, None if initiator else offer_list)
+        offered = left_sum(offer)
+        p_est = self._expected_success(project, None if initiator else offer)
         total = left_sum(project.committed) + (0.0 if initiator else offered)
         share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, extra_member=cand) * share
@@ -528,7 +533,7 @@ class InnovationModel(mesa.Model):
             trust_in_initiator=trust_in,
             threshold=p.trust_threshold if p.trust_on and not initiator else None,
             expected_share=expected,
-            outlay=outlay_of(offer_list, p.inkind_cost),
+            outlay=outlay_of(offer, p.inkind_cost),
             outside_option=p.outside_option,
         )
 

@@ -97,7 +97,7 @@ class ServiceDesk:
         return self.model.params.platform_prior if self.mode == "supermarket" else 0.0
 
     def introductions(
-        self, project: Project, gap: np.ndarray, rng: np.random.Generator
+        self, project: Project, gap: list[float], rng: np.random.Generator
     ) -> list[tuple[Actor, str, float]]:
         """Strangers introduced by a broker (``brokered``) or shown by the platform
         (``platform``), each with its prior evidence."""
@@ -116,9 +116,9 @@ class ServiceDesk:
                 pool = m._sample_strangers(
                     gap, 3 * p.broker_introductions, rng, other_than=project.initiator.kind
                 )
-                fit = m.complementarity(pool, gap, project.fields) if pool else []
-                order = np.argsort(-np.asarray(fit), kind="stable")
-                for a in [pool[i] for i in order[: p.broker_introductions]]:
+                fit = m.complementarity(pool, gap, project.fields)
+                best = sorted(range(len(pool)), key=fit.__getitem__, reverse=True)  # stable
+                for a in [pool[i] for i in best[: p.broker_introductions]]:
                     out.append((a, "brokered", p.broker_prior))
         return out
 
@@ -230,9 +230,10 @@ class ServiceDesk:
             insts = dict(list(insts.items())[:1])
         pos, neg = (1.0, 0.0) if project.success else (0.0, p.failure_blame)
         uid = project.initiator.unique_id  # the contracting party
-        for iid in insts:
-            net.record(uid, iid, positive=pos, negative=neg, step=step)
-            net.record(iid, uid, positive=pos, negative=neg, step=step)
+        ties = [
+            tie for iid in insts for tie in ((uid, iid, "direct", 0.0), (iid, uid, "direct", 0.0))
+        ]
+        net.record_many(ties, np.full(len(ties), pos), np.full(len(ties), neg), step=step)
 
     def report(self) -> dict[str, float]:
         """Service outputs for the model's reporters."""

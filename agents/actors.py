@@ -71,21 +71,20 @@ class Actor(mesa.Agent):
         """Propensity in [0, 1] to start a project (scaled by the opportunity rate)."""
         return self.capability
 
-    def commitment(self, gap: np.ndarray, inkind_cost: float) -> np.ndarray:
+    def commitment(self, gap: list[float], inkind_cost: float) -> list[float]:
         """Resources offered towards ``gap``: what it has, limited to what it can pay for.
 
         Funds cost one money unit each and other resources ``inkind_cost``; an actor never commits
-        more than its cash can cover (a broke actor commits nothing).
+        more than its cash can cover (a broke actor commits nothing). Plain floats: partner
+        search asks every candidate.
         """
-        offer = [
-            min(r, max(g, 0.0)) for r, g in zip(self.resources.tolist(), gap.tolist(), strict=True)
-        ]
+        offer = [min(r, max(g, 0.0)) for r, g in zip(self.resources.tolist(), gap, strict=True)]
         cost = outlay_of(offer, inkind_cost)
         cash = max(self.wealth, 0.0)
         if cost > cash:
             scale = cash / cost if cost > 0 else 0.0
             offer = [o * scale for o in offer]
-        return np.array(offer)
+        return offer
 
     def accepts(
         self,

@@ -363,6 +363,11 @@ def test_shapley_rejects_nan_coalition_value_and_bad_n():
         (lambda: proportional_split(1.0, [1.0, -1.0]), "contributions"),
         (lambda: proportional_split(1.0, [1.0, float("nan")]), "contributions"),
         (lambda: proportional_split(1.0, []), "contributions"),
+        # Long vectors (past the plain-Python check of short ones) are checked as well.
+        (lambda: proportional_split(1.0, [1.0] * 40 + [-1.0]), "contributions"),
+        (lambda: proportional_split(1.0, [1.0] * 40 + [float("inf")]), "contributions"),
+        (lambda: proportional_split(1.0, [float("nan")] + [1.0] * 40), "contributions"),
+        (lambda: perceived_fairness([1.0] * 40, [1.0] * 39 + [float("nan")]), "due"),
         (lambda: risk_adjusted_shapley([1, 2], [0.5, 0.6], 3.0), "risk_shares"),
         (lambda: risk_adjusted_shapley([1, 2], [1.2, -0.2], 3.0), "risk_shares"),
         (lambda: risk_adjusted_shapley([1, 2, 3], [0.5, 0.5], 3.0), "risk_shares"),

@@ -37,6 +37,9 @@ def left_sum(values: Any) -> float:
     return total
 
 
+_SMALL = 32  # vectors up to this length are checked in plain Python (see _vector)
+
+
 def _scalar(
     x: Any,
     name: str,
@@ -82,10 +85,15 @@ def _vector(
         if not allow_empty:
             raise ValueError(f"{name} must not be empty")
         return arr
-    # min/max propagate NaN, so two reductions check finiteness and both bounds at once.
-    mn, mx = float(arr.min()), float(arr.max())
-    if not (math.isfinite(mn) and math.isfinite(mx)):
-        raise ValueError(f"{name} must be finite, got {arr.tolist()}")
+    if arr.size <= _SMALL:  # the model's team-sized vectors: Python beats two numpy reductions
+        values = arr.tolist()
+        if not all(map(math.isfinite, values)):
+            raise ValueError(f"{name} must be finite, got {values}")
+        mn, mx = min(values), max(values)
+    else:  # min/max propagate NaN, so two reductions check finiteness and both bounds at once
+        mn, mx = float(arr.min()), float(arr.max())
+        if not (math.isfinite(mn) and math.isfinite(mx)):
+            raise ValueError(f"{name} must be finite, got {arr.tolist()}")
     if lo is not None and mn < lo:
         raise ValueError(f"{name} must be >= {lo} in every entry, got {arr.tolist()}")
     if hi is not None and mx > hi:
