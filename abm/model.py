@@ -325,7 +325,8 @@ class InnovationModel(mesa.Model):
         for i in order:
             a = chosen[i]
             size = p.project_size * rng.lognormal(0.0, 0.3)
-            required = size * rng.dirichlet(np.full(4, 3.0))
+            gammas = rng.standard_gamma(3.0, size=4)  # normalised: a Dirichlet(3, 3, 3, 3) draw
+            required = size * (gammas * (1.0 / left_sum(gammas.tolist())))
             fields = rng.choice(N_FIELDS, size=1 + int(rng.random() < 0.5), replace=False)
             stage = a.project_stage
             value = p.value_multiple * size * STAGE_VALUE[stage] * self.demand
@@ -812,14 +813,12 @@ class InnovationModel(mesa.Model):
         succeeded, ``b`` was not caught withholding and ``a`` found its share fair; negative for
         a failure (blame), for ``b``'s detected withholding and for ``a``'s unfairness."""
         p = self.params
-        unfair = fair < p.fairness_tolerance
-        det = np.array(detected, dtype=bool)
-        pos = (project.success & ~det[None, :] & ~unfair[:, None]).astype(float)
-        neg = ((0.0 if project.success else p.failure_blame) + det.astype(float))[None, :] + (
-            np.where(unfair, 1.0 - fair, 0.0)[:, None]
-        )
+        # What a says about b: a's unfairness (1 - fairness) and b's blame and detection.
+        unfair = [f < p.fairness_tolerance for f in fair.tolist()]
+        unfairness = [1.0 - f if u else 0.0 for f, u in zip(fair.tolist(), unfair, strict=True)]
+        blame = [(0.0 if project.success else p.failure_blame) + float(d) for d in detected]
         origins, priors, net = project.origins, project.priors, self.network
-        ties = []
+        ties, pos, neg = [], [], []
         for a, i in enumerate(ids):
             for b, j in enumerate(ids):
                 if a == b:
@@ -831,8 +830,10 @@ class InnovationModel(mesa.Model):
                     self.tally["new_stranger_ties"] += 1
                     self.tally[f"new_{origin}_ties"] += 1
                 ties.append((i, j, origin, max(priors[a], priors[b])))
-        off_diagonal = ~np.eye(len(ids), dtype=bool)  # row-major, the order of ``ties``
-        net.record_many(ties, pos[off_diagonal], neg[off_diagonal], step=self.steps)
+                good = project.success and not detected[b] and not unfair[a]
+                pos.append(1.0 if good else 0.0)
+                neg.append(blame[b] + unfairness[a])
+        net.record_many(ties, np.array(pos), np.array(neg), step=self.steps)
         history = self._pair_history
         n = len(ids)
         for a in range(n):
