@@ -39,7 +39,7 @@ from abm.reporters import ALL_REPORTERS, metric_getter
 from abm.rules import coupling, left_sum, risk, sharing, trust
 from abm.scenarios import get_scenario
 from abm.services import ServiceDesk
-from abm.streams import make_streams, resolve_seed
+from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
 from agents.actors import ACTOR_CLASSES, Actor, MakerTeam, outlay_of
 from agents.services import ServiceInstitution
 
@@ -325,8 +325,7 @@ class InnovationModel(mesa.Model):
         for i in order:
             a = chosen[i]
             size = p.project_size * rng.lognormal(0.0, 0.3)
-            gammas = rng.standard_gamma(3.0, size=4)  # normalised: a Dirichlet(3, 3, 3, 3) draw
-            required = size * (gammas * (1.0 / left_sum(gammas.tolist())))
+            required = size * symmetric_dirichlet(rng, 3.0, 4)
             fields = rng.choice(N_FIELDS, size=1 + int(rng.random() < 0.5), replace=False)
             stage = a.project_stage
             value = p.value_multiple * size * STAGE_VALUE[stage] * self.demand

@@ -11,6 +11,8 @@ import hashlib
 
 import numpy as np
 
+from abm.rules import left_sum
+
 #: The model's streams. They are keyed by name (hashed), not by position, so adding a stream
 #: leaves every other stream's draws unchanged.
 STREAMS: tuple[str, ...] = (
@@ -58,6 +60,16 @@ def run_seed(master_seed: int, index: int) -> int:
     """Seed of run ``index`` of a batch (same as ``run_seeds(master_seed, index + 1)[index]``)."""
     child = np.random.SeedSequence(int(master_seed), spawn_key=(int(index),))
     return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
+def symmetric_dirichlet(rng: np.random.Generator, alpha: float, k: int) -> np.ndarray:
+    """A Dirichlet(alpha, ..., alpha) draw of ``k`` shares, as normalised Gamma(alpha) variates.
+
+    The same numbers ``rng.dirichlet(np.full(k, alpha))`` gives for ``alpha >= 0.1`` (numpy's
+    algorithm for those), without its per-call checks: one is drawn for every project.
+    """
+    gammas = rng.standard_gamma(alpha, size=k)
+    return gammas * (1.0 / left_sum(gammas.tolist()))  # added left to right, as numpy does
 
 
 def resolve_seed(rng: int | None) -> int:
