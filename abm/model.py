@@ -36,7 +36,7 @@ from abm.kinds import (
 from abm.network import TrustNetwork
 from abm.params import Params, check_names, spec
 from abm.reporters import ALL_REPORTERS, metric_getter
-from abm.rules import coupling, left_sum, risk, sharing, trust
+from abm.rules import coupling, left_sum, risk, sharing, short_mean, trust
 from abm.scenarios import get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
@@ -105,10 +105,10 @@ class Project:
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
 
     def __post_init__(self) -> None:
-        self.weights = self.required / self.required.sum()  # importance of each dimension
-        # The same as plain floats, and whether an enterprise is in the team, for the
+        # The requirement as plain floats, and whether an enterprise is in the team, for the
         # acceptance decisions of partner search (its inner loop).
         self.required_list: list[float] = self.required.tolist()
+        self.weights = self.required / left_sum(self.required_list)  # importance of each
         self.weight_list: list[float] = self.weights.tolist()
         self.has_enterprise = False
 
@@ -607,11 +607,13 @@ class InnovationModel(mesa.Model):
     def execute(self, project: Project) -> None:
         """Draw success from coverage, capability, trust synergy and technology (DESIGN §3.6)."""
         p = self.params
-        total = np.sum(project.delivered, axis=0) + project.external
+        # Plain floats; every resource summed over the members in order (as numpy's axis-0 sum).
+        columns = zip(*[d.tolist() for d in project.delivered], strict=True)
+        total = [left_sum(c) + e for c, e in zip(columns, project.external.tolist(), strict=True)]
         # Unchecked rules: the inputs are valid by construction (non-negative resources).
-        kappa_list = risk.coverage_unchecked(total.tolist(), project.required_list)
+        kappa_list = risk.coverage_unchecked(total, project.required_list)
         mean_trust = float(np.mean(self._pair_trusts(project))) if project.n > 1 else 0.0
-        cap = float(np.mean([m.capability for m in project.members]))
+        cap = short_mean([m.capability for m in project.members])
         project.p_success = risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa_list,
@@ -621,14 +623,15 @@ class InnovationModel(mesa.Model):
             p.synergy,
             self.technology,
         )
-        kappa = np.array(kappa_list)
         success, _ = risk.draw_success(
             project.p_success, p.risk_spread * project.spread_factor, self.rngs["execution"]
         )
         project.success = bool(success)
-        w = project.weights
-        self.tally["coverage"].append(float(np.prod(kappa**w)))
-        self.tally["equipment_coverage"].append(float(kappa[EQUIPMENT]))
+        coverage = 1.0
+        for k_d, w_d in zip(kappa_list, project.weight_list, strict=True):
+            coverage *= k_d**w_d
+        self.tally["coverage"].append(coverage)
+        self.tally["equipment_coverage"].append(kappa_list[EQUIPMENT])
         if success:
             conv = self._conversion(project) + project.conversion_boost
             conv = min(1.0, conv) * (1.0 - p.imitation_rate * (1.0 - p.ip_protection))

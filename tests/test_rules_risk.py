@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abm.rules import left_sum
+from abm.rules import left_sum, short_mean
 from abm.rules.risk import (
     RESOURCE_DIMS,
     coverage,
@@ -257,3 +257,24 @@ def test_left_sum_equals_numpy_sum_of_short_vectors(xs):
     # The model replaced numpy sums of 4-vectors by left_sum and relies on identical rounding
     # (the reporter hashes of a run must not change); numpy is the independent reference.
     assert left_sum(xs) == float(np.sum(np.array(xs)))
+
+
+def test_short_mean_by_hand():
+    assert short_mean([0.5]) == 0.5
+    assert short_mean([0.25, 0.75, 0.5]) == 0.5
+    # Left to right: (1e16 + 1) rounds to 1e16, minus 1e16 is 0, over 3 values: 0.
+    assert short_mean([1e16, 1.0, -1e16]) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_short_mean_equals_numpy_mean(xs):
+    # Per-team means in the model's execution phase use it; numpy's mean is the independent
+    # reference on both sides of its switch to pairwise summation at 8 values.
+    assert short_mean(xs) == float(np.mean(np.array(xs)))

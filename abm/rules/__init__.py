@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-__all__: list[str] = ["left_sum"]
+__all__: list[str] = ["left_sum", "short_mean"]
 
 
 def left_sum(values: Any) -> float:
@@ -38,6 +38,17 @@ def left_sum(values: Any) -> float:
 
 
 _SMALL = 32  # vectors up to this length are checked in plain Python (see _vector)
+
+
+def short_mean(values: list[float]) -> float:
+    """Mean of a non-empty list of floats, rounded exactly as ``numpy.mean`` rounds it.
+
+    Below 8 values numpy adds left to right (:func:`left_sum`); from 8 on it sums pairwise, so
+    longer lists go to numpy itself. For per-team means in the model's inner loop.
+    """
+    if len(values) < 8:
+        return left_sum(values) / len(values)
+    return float(np.mean(values))
 
 
 def _scalar(
