@@ -62,10 +62,16 @@ def count(checkout: Path, actors: int, steps: int) -> int:
         str(steps),
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir())
-    found = re.search(r"I\s+refs:\s+([\d,]+)", out.stderr)
-    if out.returncode != 0 or not found:
+    total = parse_refs(out.stderr)
+    if out.returncode != 0 or total is None:
         raise RuntimeError(f"valgrind run failed for {checkout}:\n{out.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return total
+
+
+def parse_refs(report: str) -> int | None:
+    """The instruction count (``I refs``) of a cachegrind report, ``None`` if there is none."""
+    found = re.search(r"I\s+refs:\s+([\d,]+)", report)
+    return int(found.group(1).replace(",", "")) if found else None
 
 
 def per_step(checkout: Path, actors: int, first: int, last: int) -> float:
