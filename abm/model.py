@@ -50,7 +50,10 @@ _PROFILE = {kd: prof.tolist() for kd, prof in RESOURCE_PROFILE.items()}  # as pl
 
 def _filled(have: list[float], need: list[float]) -> float:
     """How much of ``need`` (non-negative, per resource) ``have`` covers: Σ min(have, need)."""
-    return left_sum([min(a, b) for a, b in zip(have, need, strict=True)])
+    total = 0.0
+    for a, b in zip(have, need, strict=True):
+        total += b if b < a else a  # min(a, b) without a call: this runs for every candidate
+    return total
 
 
 @functools.cache
@@ -129,7 +132,7 @@ class Project:
     def contribution_values(self) -> np.ndarray:
         """Resource units delivered by each member (the basis of proportional shares)."""
         if self.contrib is None:
-            self.contrib = np.array([d.sum() for d in self.delivered])
+            self.contrib = np.array([left_sum(d.tolist()) for d in self.delivered])
         return self.contrib
 
 
@@ -552,7 +555,10 @@ class InnovationModel(mesa.Model):
         if project.strict:
             cost = p.monitoring_cost * project.strictness * project.value
             self._charge_team(
-                project, cost, [c.sum() for c in project.commitments], "transaction_costs"
+                project,
+                cost,
+                [left_sum(c.tolist()) for c in project.commitments],
+                "transaction_costs",
             )
             self.tally["transaction_costs"] += cost
         self.tally["strictness"].append(project.strictness)

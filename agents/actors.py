@@ -78,7 +78,10 @@ class Actor(mesa.Agent):
         more than its cash can cover (a broke actor commits nothing). Plain floats: partner
         search asks every candidate.
         """
-        offer = [min(r, max(g, 0.0)) for r, g in zip(self.resources.tolist(), gap, strict=True)]
+        offer = []
+        for r, g in zip(self.resources.tolist(), gap, strict=True):
+            g = 0.0 if g < 0.0 else g  # max(g, 0.0) and min(r, g) without calls (inner loop)
+            offer.append(g if g < r else r)
         cost = outlay_of(offer, inkind_cost)
         cash = max(self.wealth, 0.0)
         if cost > cash:

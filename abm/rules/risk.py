@@ -113,7 +113,11 @@ def expected_success_unchecked(
 
 def coverage_unchecked(committed: list[float], required: list[float]) -> list[float]:
     """:func:`coverage` without input checks, on plain floats (the model's inner loop)."""
-    return [min(1.0, c / r) if r > 0.0 else 1.0 for c, r in zip(committed, required, strict=True)]
+    kappa = []
+    for c, r in zip(committed, required, strict=True):
+        q = c / r if r > 0.0 else 1.0
+        kappa.append(q if q < 1.0 else 1.0)  # min(1.0, q) without a call
+    return kappa
 
 
 def success_probabilities(
