@@ -167,9 +167,12 @@ class TrustNetwork:
         return np.flatnonzero(self.alive)
 
     # --- writing ----------------------------------------------------------------------------
-    def _new_edge(self, i: int, j: int, *, r: float, step: int, origin: str) -> int:
+    def _new_edge(
+        self, i: int, j: int, *, r: float, step: int, origin: str, refresh: bool = True
+    ) -> int:
         """A new edge ``i → j`` with prior evidence ``r``; ``j``'s public record (platform
-        reputation) is its starting negative evidence."""
+        reputation) is its starting negative evidence. ``refresh=False`` leaves its trust and
+        stage to the caller, who refreshes them after adding evidence."""
         if not self._free:
             self._alloc(2 * len(self.alive))
         slot = self._free.pop()
@@ -183,7 +186,8 @@ class TrustNetwork:
         self.alive[slot] = True
         self._out[i][j] = slot
         self._in[j][i] = slot
-        self._refresh(slot)
+        if refresh:
+            self._refresh(slot)
         return slot
 
     def record(
@@ -226,7 +230,8 @@ class TrustNetwork:
         for i, j, origin, prior in ties:
             slot = out[i].get(j)
             if slot is None:
-                slot = self._new_edge(i, j, r=prior, step=step, origin=origin)
+                # Trust and stage are computed once below, after the evidence is added.
+                slot = self._new_edge(i, j, r=prior, step=step, origin=origin, refresh=False)
             slots.append(slot)
         idx = np.array(slots, dtype=np.int64)
         self.r[idx] += positive
