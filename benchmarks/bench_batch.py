@@ -1,12 +1,15 @@
 """Batch experiments: parallel speedup of local worker processes and per-run overhead.
 
-(a) **Speedup.** The same sweep (8 runs: 4 grid points × 2 replicates of the baseline
+(a) **Speedup.** The same sweep (16 runs: 4 grid points × 4 replicates of the baseline
 population, 200 steps, all reporters kept) is run with the command a user types,
 ``python -m experiments run SPEC --workers 1`` and ``--workers 2``, each in a fresh interpreter,
 the two alternating twice, and the best wall time of each is compared. Both pay the start-up
 a user waits for (imports; with 2 workers also the fork server, which imports Mesa and the
 model once, overlapped with the driver's own imports); that fixed cost is why the runs are
-of a realistic length rather than tiny. Target (issue 7): >= 1.7×. Each run's wall and CPU
+of a realistic length rather than tiny, and why the sweep has 16 runs (the issue asks for at
+least 8): a baseline run now takes about 2 s, and with 8 of them the fixed start-up (about
+1.5 s serial, 2.2 s with two workers, measured with 1-step runs) was a fifth of the parallel
+time. Target (issue 7): >= 1.7×. Each run's wall and CPU
 time, serially and inside the workers, are read from the manifests and reported: wall well
 above CPU means a process waited for a core because something else was using the machine, in
 which case the speedup says little.
@@ -33,8 +36,8 @@ load average is printed with them.
 
 Usage::
 
-    python -m benchmarks.bench_batch            # full: 8 runs × 200 steps, big run 200 steps
-    python -m benchmarks.bench_batch --quick    # 8 runs × 30 steps, big run 20 steps × 10
+    python -m benchmarks.bench_batch            # full: 16 runs × 200 steps, big run 200 steps
+    python -m benchmarks.bench_batch --quick    # 16 runs × 30 steps, big run 20 steps × 10
     python -m benchmarks.bench_batch --json     # the dict run() returns
 """
 
@@ -62,7 +65,7 @@ from experiments.spec import parse_spec
 SWEEP = """
 name = "bench"
 steps = {steps}
-replicates = 2
+replicates = {replicates}
 master_seed = 4
 [overrides]
 n_makers = {n_makers}
@@ -73,6 +76,8 @@ sharing_rule = ["shapley", "proportional"]
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_ACTORS = {"n_makers": 698, "n_universities": 70, "n_enterprises": 232}  # 60:6:20, 1,000
+SPEEDUP_REPLICATES = 4  # 4 grid points × 4 = 16 runs in the speedup sweep
+DRIVER_REPLICATES = 2  # 4 grid points × 2 = 8 short runs for the driver cost
 
 _CANNED: RunResult | None = None
 
@@ -89,10 +94,12 @@ def _canned(task: RunTask) -> RunResult:
     return _CANNED
 
 
-def sweep_text(quick: bool, tiny: bool = False) -> str:
-    """TOML of the 8-run sweep: baseline population (``tiny``: 10 makers), 200 or 30 steps."""
+def sweep_text(quick: bool, tiny: bool = False, replicates: int = SPEEDUP_REPLICATES) -> str:
+    """TOML of the benchmark sweep (4 grid points × ``replicates``): baseline population
+    (``tiny``: 10 makers), 200 or 30 steps."""
     steps = 30 if quick else 200
-    return textwrap.dedent(SWEEP.format(steps=steps, n_makers=10 if tiny else 60))
+    text = SWEEP.format(steps=steps, n_makers=10 if tiny else 60, replicates=replicates)
+    return textwrap.dedent(text)
 
 
 def _cli(spec_path: Path, out: Path, workers: int) -> float:
@@ -124,10 +131,11 @@ def speedup(quick: bool, repeats: int = 2) -> dict[str, Any]:
                 assert all(r["status"] == "done" for r in manifest["runs"].values())
                 if times[name][-1] == min(times[name]):  # the run whose time is reported
                     runs[name] = list(manifest["runs"].values())
-    assert len(runs["s"]) == len(runs["p"]) == 8
+    n_runs = 4 * SPEEDUP_REPLICATES
+    assert len(runs["s"]) == len(runs["p"]) == n_runs
     t_serial, t_parallel = min(times["s"]), min(times["p"])
     return {
-        "runs": 8,
+        "runs": n_runs,
         "steps": 30 if quick else 200,
         "serial_s": round(t_serial, 2),
         "two_workers_s": round(t_parallel, 2),
@@ -147,19 +155,22 @@ def driver_cost() -> dict[str, Any]:
     """Driver time per run beyond the model itself, on 8 short runs with 200-row frames."""
     import abm.model  # noqa: F401  (Mesa's import time is not a per-run cost)
 
-    spec = parse_spec(sweep_text(quick=False, tiny=True), "driver.toml")
+    spec = parse_spec(
+        sweep_text(quick=False, tiny=True, replicates=DRIVER_REPLICATES), "driver.toml"
+    )
     results: list[RunResult] = []
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         run_experiment(spec, tmp, SerialEngine(), quiet=True, on_result=results.append)
         wall = time.perf_counter() - t0
-    return {"driver_cost_per_run_s": round((wall - sum(r.elapsed_s for r in results)) / 8, 4)}
+    n = len(results)
+    return {"driver_cost_per_run_s": round((wall - sum(r.elapsed_s for r in results)) / n, 4)}
 
 
 def dispatch_cost(n: int = 20) -> dict[str, Any]:
     """Round trip of a real 200-step task/result through a warm 1-worker process pool."""
     spec = parse_spec(
-        sweep_text(quick=False, tiny=True),
+        sweep_text(quick=False, tiny=True, replicates=DRIVER_REPLICATES),
         "dispatch.toml",
     )
     task = plan(spec)[0]
