@@ -7,12 +7,12 @@ the two alternating twice, and the best wall time of each is compared. Both pay 
 a user waits for (imports; with 2 workers also the fork server, which imports Mesa and the
 model once, overlapped with the driver's own imports); that fixed cost is why the runs are
 of a realistic length rather than tiny, and why the sweep has 16 runs (the issue asks for at
-least 8): a baseline run now takes about 2 s, and with 8 of them the fixed start-up (about
-1.5 s serial, 2.2 s with two workers, measured with 1-step runs) was a fifth of the parallel
-time. Target (issue 7): >= 1.7×. Each run's wall and CPU
-time, serially and inside the workers, are read from the manifests and reported: wall well
-above CPU means a process waited for a core because something else was using the machine, in
-which case the speedup says little.
+least 8): a baseline run takes about 1.7 s (2026-11-29), and with 8 of them the fixed
+start-up (about 1.5 s serial, 2.2 s with two workers, measured with 1-step runs) was a fifth
+of the parallel time. Target (issue 7): >= 1.7×. Each run's wall and CPU time, serially and
+inside the workers, are read from the manifests and reported: wall well above CPU means a
+process waited for a core because something else was using the machine, in which case the
+speedup says little.
 
 (b) **Overhead per run** (dispatch + write), compared to one 1,000-actor × 200-step run:
 
