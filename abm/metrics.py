@@ -49,7 +49,7 @@ def gini(values: Any) -> float:
     if n == 0 or total == 0.0 or x[0] == x[-1]:
         return 0.0
     ranks = np.arange(1, n + 1)
-    g = 2.0 * float(np.dot(ranks, x)) / (n * total) - (n + 1.0) / n
+    g = 2.0 * float((ranks * x).sum()) / (n * total) - (n + 1.0) / n  # no BLAS: see rules
     return min(1.0, max(0.0, g))
 
 

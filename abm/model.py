@@ -36,7 +36,7 @@ from abm.kinds import (
 from abm.network import TrustNetwork
 from abm.params import Params, check_names, spec
 from abm.reporters import ALL_REPORTERS, metric_getter
-from abm.rules import coupling, left_sum, risk, sharing, short_mean, trust
+from abm.rules import coupling, left_sum, member_sums, risk, sharing, short_mean, trust
 from abm.scenarios import get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
@@ -744,22 +744,22 @@ class InnovationModel(mesa.Model):
             return project.phi, project.grand
         p = self.params
         n = project.n
-        delivered = np.array(project.delivered)
-        caps = np.array([m.capability for m in project.members])
-        tmat = self._trust_matrix(project)
+        # Per member: its delivered resources, its trust in each member, its capability.
+        d = len(project.required_list)
+        caps = [m.capability for m in project.members]
+        rows = np.column_stack([np.array(project.delivered), self._trust_matrix(project), caps])
         base = p.base_success * STAGE_SUCCESS[project.stage]
         w = project.weights
 
         def values(masks: np.ndarray) -> np.ndarray:
             """v(S) for coalitions given as boolean rows (one column per member)."""
             sizes = masks.sum(axis=1)
-            kappa = np.minimum(
-                (masks @ delivered + project.external) / project.required[None, :], 1.0
-            )
-            inner = ((masks @ tmat) * masks).sum(axis=1)
+            sums = member_sums(masks, rows)  # masks @ rows, the same on every machine
+            kappa = np.minimum((sums[:, :d] + project.external) / project.required[None, :], 1.0)
+            inner = (sums[:, d : d + n] * masks).sum(axis=1)
             mt = np.where(sizes > 1, inner / np.maximum(sizes * (sizes - 1), 1), 0.0)
             return project.value * risk.success_probabilities(
-                base, kappa, w, masks @ caps / sizes, mt, p.synergy, self.technology
+                base, kappa, w, sums[:, -1] / sizes, mt, p.synergy, self.technology
             )
 
         if n <= p.shapley_exact_max:  # every coalition at once, then exact enumeration

@@ -95,3 +95,61 @@ def test_same_frame_in_fresh_interpreters_with_other_hash_seeds(frame, tmp_path)
         assert proc.returncode == 0, err
         other = pd.read_pickle(out)
         assert_frame_equal(frame, other, check_exact=True, obj=f"PYTHONHASHSEED={hashseed}")
+
+
+def _simd_targets() -> list[str]:
+    """numpy's run-time dispatched SIMD targets (those above its compiled baseline)."""
+    try:
+        from numpy._core._multiarray_umath import __cpu_dispatch__
+    except ImportError:  # numpy's layout changed: nothing to switch off
+        return []
+    return list(__cpu_dispatch__)
+
+
+def test_same_frame_with_the_cpus_vector_kernels_switched_off(tmp_path):
+    """Same seed, same results on any machine: numpy picks SIMD kernels by CPU (AVX-512 and
+    AVX2 builds of ``power`` differ in the last bit) and OpenBLAS picks its kernels by CPU (they
+    add in different orders), so a model using them gives other numbers on another computer.
+
+    The same runs (the baseline and risk-corrected Shapley sharing, which exercise the Shapley
+    values) in fresh interpreters as this machine gives them, with numpy's dispatched kernels
+    switched off (``NPY_DISABLE_CPU_FEATURES``) and with OpenBLAS forced to its generic x86
+    kernel (``OPENBLAS_CORETYPE``) must be identical. On a CPU without AVX2 there is nothing to
+    switch off and the check is weaker.
+    """
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import pandas as pd
+        import abm
+        frames = [
+            abm.run(abm.get_scenario(name), rng=5, steps=60, **{SMALL!r})
+            for name in ("baseline", "fair_sharing")
+        ]
+        pd.concat(frames, keys=["baseline", "fair_sharing"]).to_pickle(sys.argv[1])
+        """
+    )
+    variants = {
+        "as is": {},
+        "numpy SIMD off": {"NPY_DISABLE_CPU_FEATURES": " ".join(_simd_targets())},
+        "OpenBLAS generic": {"OPENBLAS_CORETYPE": "Prescott"},
+    }
+    procs = []
+    for label, extra in variants.items():
+        out = tmp_path / f"{label.replace(' ', '_')}.pkl"
+        env = {**os.environ, **extra}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script, str(out)],
+            cwd=REPO,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        procs.append((proc, out, label))
+    frames = {}
+    for proc, out, label in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        frames[label] = pd.read_pickle(out)
+    for label in ("numpy SIMD off", "OpenBLAS generic"):
+        assert_frame_equal(frames["as is"], frames[label], check_exact=True, obj=label)

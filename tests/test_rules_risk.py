@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abm.rules import left_sum, short_mean
+from abm.rules import left_sum, member_sums, short_mean
 from abm.rules.risk import (
     RESOURCE_DIMS,
     coverage,
@@ -225,7 +225,21 @@ def test_batched_success_equals_one_at_a_time(rows, raw_w, base):
         success_probability(base, k, raw_w, c, t, 0.3, 1.1)
         for k, c, t in zip(kappa, caps, trusts, strict=True)
     ]
-    np.testing.assert_allclose(batch, single, rtol=1e-12, atol=1e-15)
+    # Exactly equal: both raise to the weights with the C library's pow (numpy's own power
+    # differs from it in the last bit on AVX-512 machines) and multiply in the same order.
+    assert batch.tolist() == single
+
+
+def test_portable_pow_is_pythons_float_power():
+    from abm.rules.risk import _pow
+
+    rng = np.random.default_rng(11)
+    base, exponent = rng.uniform(0.0, 1.0, (50, 4)), rng.uniform(0.0, 1.0, 4)
+    expected = [
+        [b**e for b, e in zip(row, exponent.tolist(), strict=True)] for row in base.tolist()
+    ]
+    assert _pow(base, exponent).tolist() == expected
+    assert _pow(np.array([[0.0, 0.0]]), np.array([0.0, 0.5])).tolist() == [[1.0, 0.0]]  # 0**0 = 1
 
 
 def test_batched_success_rejects_mismatched_rows():
@@ -257,6 +271,35 @@ def test_left_sum_equals_numpy_sum_of_short_vectors(xs):
     # The model replaced numpy sums of 4-vectors by left_sum and relies on identical rounding
     # (the reporter hashes of a run must not change); numpy is the independent reference.
     assert left_sum(xs) == float(np.sum(np.array(xs)))
+
+
+def test_member_sums_by_hand():
+    masks = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 1.0]])
+    rows = np.array([[1.0, 10.0], [2.0, 20.0], [4.0, 40.0]])
+    assert member_sums(masks, rows).tolist() == [[5.0, 50.0], [6.0, 60.0], [7.0, 70.0]]
+    # Member by member, in order: (1e16 + 1) rounds to 1e16, then − 1e16 gives 0.
+    assert member_sums(np.ones((1, 3)), np.array([[1e16], [1.0], [-1e16]])).tolist() == [[0.0]]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=st.integers(1, 6),
+    width=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_member_sums_is_the_coalition_matrix_product(n, width, seed):
+    # The model's Shapley values use it instead of masks @ rows (BLAS adds in a CPU-dependent
+    # order); the matrix product is the independent reference, up to rounding, and each entry
+    # is exactly the members' values added left to right.
+    rng = np.random.default_rng(seed)
+    masks = rng.integers(0, 2, (2**n, n)).astype(float)
+    rows = rng.uniform(-10.0, 10.0, (n, width))
+    got = member_sums(masks, rows)
+    np.testing.assert_allclose(got, masks @ rows, rtol=1e-12, atol=1e-12)
+    for c in range(masks.shape[0]):
+        for k in range(width):
+            terms = [rows[i, k] for i in range(n) if masks[c, i]]
+            assert got[c, k] == left_sum(terms)
 
 
 def test_short_mean_by_hand():

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-__all__: list[str] = ["left_sum", "short_mean"]
+__all__: list[str] = ["left_sum", "member_sums", "short_mean"]
 
 
 def left_sum(values: Any) -> float:
@@ -35,6 +35,21 @@ def left_sum(values: Any) -> float:
     for v in values:
         total += v
     return total
+
+
+def member_sums(masks: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``masks @ rows`` for 0/1 ``masks`` (one row per coalition, one column per member),
+    added member by member in order, without BLAS.
+
+    The result must not depend on the machine: BLAS picks its kernels by CPU, and they add the
+    terms in different orders, so ``@`` can differ in the last bit between two computers (and
+    a last bit can decide a later comparison in the model). Elementwise products and sums in a
+    fixed order are the same everywhere.
+    """
+    out = np.zeros((masks.shape[0], rows.shape[1]))
+    for i in range(rows.shape[0]):
+        out += masks[:, i, None] * rows[i]
+    return out
 
 
 _SMALL = 32  # vectors up to this length are checked in plain Python (see _vector)

@@ -144,7 +144,9 @@ def shapley_from_table(values: Any, n: int) -> np.ndarray:
         raise ValueError(f"value(S) must be finite, got {v[bad[0]]} for S={members}")
     phi = np.empty(n)
     for i, (without_i, with_i, weight) in enumerate(_exact_plan(n)):
-        phi[i] = float(np.dot(weight, v[with_i] - v[without_i]))
+        # Elementwise product and numpy's sum, not np.dot: BLAS's order of addition depends
+        # on the CPU (see abm.rules.member_sums).
+        phi[i] = float((weight * (v[with_i] - v[without_i])).sum())
     return phi
 
 
