@@ -95,6 +95,9 @@ def measure(n: int, steps: int, ref_steps: int) -> dict[str, Any]:
     """
     from abm.model import InnovationModel
 
+    for name, value in (("n", n), ("steps", steps), ("ref_steps", ref_steps)):
+        if value < 1:
+            raise ValueError(f"{name} must be >= 1, got {value}")
     refs = {m: BoltzmannWealth(n, rng=1, method=m) for m in ("exchange", "exchange_list")}
     ref_time = dict.fromkeys(refs, 0.0)
     model = InnovationModel(rng=1, **population(n))

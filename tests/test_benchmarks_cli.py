@@ -1,4 +1,5 @@
-"""Input handling of the instruction-count benchmark (benchmarks/instructions.py).
+"""Input handling of the instruction-count benchmark (benchmarks/instructions.py), and the
+block schedule of the model benchmark (benchmarks/bench_model.py).
 
 The counting itself needs valgrind and minutes per revision, so it is not run here; what the
 suite checks is that bad arguments get a clear error naming the option, and that the count is
@@ -37,3 +38,18 @@ def test_bad_arguments_name_the_option(argv, message, capsys):
         main(argv)
     assert exc.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_model_benchmark_times_every_step_in_alternating_blocks():
+    from benchmarks.bench_model import BLOCKS, measure
+
+    # 23 model steps and 7 reference steps over 10 uneven blocks: all model steps run (24
+    # reporter rows), and a ratio is reported for each block that ran reference steps (7).
+    r = measure(30, 23, 7)
+    assert BLOCKS == 10
+    assert r["steps"] == 23 and r["reference_steps"] == 7
+    assert r["reporter_rows"] == 24  # row 0 plus one per model step
+    assert len(r["block_ratios_to_reference"]) == 7
+    assert all(x > 0 for x in r["block_ratios_to_reference"])
+    with pytest.raises(ValueError, match="ref_steps must be >= 1, got 0"):
+        measure(30, 5, 0)
