@@ -68,6 +68,30 @@ def test_unseeded_run_records_a_seed_that_reproduces_it():
     assert_frame_equal(a, _run(seed, 8), check_exact=True)
 
 
+def _frames_in_fresh_interpreters(
+    script: str, envs: dict[str, dict[str, str]], tmp_path: Path
+) -> dict[str, pd.DataFrame]:
+    """Run ``script`` (which pickles a frame to ``sys.argv[1]``) in one fresh interpreter per
+    entry of ``envs`` (label → extra environment variables), concurrently; their frames."""
+    procs = []
+    for label, extra in envs.items():
+        out = tmp_path / f"{label.replace(' ', '_').replace('=', '_')}.pkl"
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script, str(out)],
+            cwd=REPO,
+            env={**os.environ, **extra},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        procs.append((proc, out, label))
+    frames = {}
+    for proc, out, label in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        frames[label] = pd.read_pickle(out)
+    return frames
+
+
 def test_same_frame_in_fresh_interpreters_with_other_hash_seeds(frame, tmp_path):
     """String hashing (set and dict order of str keys) must not leak into the results."""
     script = textwrap.dedent(
@@ -78,23 +102,9 @@ def test_same_frame_in_fresh_interpreters_with_other_hash_seeds(frame, tmp_path)
         df.to_pickle(sys.argv[1])
         """
     )
-    procs = []
-    for hashseed in ("0", "4242"):
-        out = tmp_path / f"frame_{hashseed}.pkl"
-        env = {**os.environ, "PYTHONHASHSEED": hashseed}
-        proc = subprocess.Popen(
-            [sys.executable, "-c", script, str(out)],
-            cwd=REPO,
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        procs.append((proc, out, hashseed))
-    for proc, out, hashseed in procs:
-        _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-        other = pd.read_pickle(out)
-        assert_frame_equal(frame, other, check_exact=True, obj=f"PYTHONHASHSEED={hashseed}")
+    envs = {f"PYTHONHASHSEED={h}": {"PYTHONHASHSEED": h} for h in ("0", "4242")}
+    for label, other in _frames_in_fresh_interpreters(script, envs, tmp_path).items():
+        assert_frame_equal(frame, other, check_exact=True, obj=label)
 
 
 def _simd_targets() -> list[str]:
@@ -134,22 +144,6 @@ def test_same_frame_with_the_cpus_vector_kernels_switched_off(tmp_path):
         "numpy SIMD off": {"NPY_DISABLE_CPU_FEATURES": " ".join(_simd_targets())},
         "OpenBLAS generic": {"OPENBLAS_CORETYPE": "Prescott"},
     }
-    procs = []
-    for label, extra in variants.items():
-        out = tmp_path / f"{label.replace(' ', '_')}.pkl"
-        env = {**os.environ, **extra}
-        proc = subprocess.Popen(
-            [sys.executable, "-c", script, str(out)],
-            cwd=REPO,
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        procs.append((proc, out, label))
-    frames = {}
-    for proc, out, label in procs:
-        _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 0, err
-        frames[label] = pd.read_pickle(out)
+    frames = _frames_in_fresh_interpreters(script, variants, tmp_path)
     for label in ("numpy SIMD off", "OpenBLAS generic"):
         assert_frame_equal(frames["as is"], frames[label], check_exact=True, obj=label)
