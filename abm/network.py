@@ -167,12 +167,10 @@ class TrustNetwork:
         return np.flatnonzero(self.alive)
 
     # --- writing ----------------------------------------------------------------------------
-    def _new_edge(
-        self, i: int, j: int, *, r: float, step: int, origin: str, refresh: bool = True
-    ) -> int:
+    def _new_edge(self, i: int, j: int, *, r: float, step: int, origin: str) -> int:
         """A new edge ``i → j`` with prior evidence ``r``; ``j``'s public record (platform
-        reputation) is its starting negative evidence. ``refresh=False`` leaves its trust and
-        stage to the caller, who refreshes them after adding evidence."""
+        reputation) is its starting negative evidence. Its trust and stage are left to the
+        caller's :meth:`_refresh`, after any evidence it adds."""
         if not self._free:
             self._alloc(2 * len(self.alive))
         slot = self._free.pop()
@@ -186,8 +184,6 @@ class TrustNetwork:
         self.alive[slot] = True
         self._out[i][j] = slot
         self._in[j][i] = slot
-        if refresh:
-            self._refresh(slot)
         return slot
 
     def record(
@@ -230,8 +226,7 @@ class TrustNetwork:
         for i, j, origin, prior in ties:
             slot = out[i].get(j)
             if slot is None:
-                # Trust and stage are computed once below, after the evidence is added.
-                slot = self._new_edge(i, j, r=prior, step=step, origin=origin, refresh=False)
+                slot = self._new_edge(i, j, r=prior, step=step, origin=origin)
             slots.append(slot)
         idx = np.array(slots, dtype=np.int64)
         self.r[idx] += positive
@@ -253,7 +248,8 @@ class TrustNetwork:
     def seed_tie(self, i: int, j: int, *, positive: float, step: int, origin: str) -> None:
         """A tie that starts with prior evidence but no joint project (e.g. a spin-off's parent)."""
         if j not in self._out[i]:
-            self._new_edge(i, j, r=positive, step=step, origin=origin)  # public record counts
+            slot = self._new_edge(i, j, r=positive, step=step, origin=origin)  # + public record
+            self._refresh(np.array([slot]))
             self._version += 1
 
     def shock(self, amount: float) -> None:
@@ -299,20 +295,8 @@ class TrustNetwork:
             self.alive[slot] = False
             self._free.append(slot)
 
-    def _refresh(self, slots: int | np.ndarray) -> None:
-        if isinstance(slots, int):  # one edge: plain arithmetic, no array round trip
-            r, s = float(self.r[slots]), float(self.s[slots])
-            t = (r + 1.0) / (r + s + 2.0)
-            n, kw = int(self.n_projects[slots]), self._stage_kw
-            self.trust_arr[slots] = t
-            self.stage[slots] = (
-                2
-                if t >= kw["cooperation_trust"] and n >= kw["cooperation_projects"]
-                else 1
-                if t >= kw["consolidation_trust"] and n >= kw["consolidation_projects"]
-                else 0
-            )
-            return
+    def _refresh(self, slots: np.ndarray) -> None:
+        """Trust and stage of the edges in ``slots`` from their evidence."""
         r, s = self.r[slots], self.s[slots]
         self.trust_arr[slots] = (r + 1.0) / (r + s + 2.0)
         self.stage[slots] = trust_stage_codes(
