@@ -429,11 +429,18 @@ def Explorer():
     def refresh():
         revision.set(sim.revision)
 
+    def stepped():
+        """After a step: redraw; an info message (the start hint, "rebuilt at step 0", …)
+        described the state before it and goes, warnings and errors stay until replaced."""
+        refresh()
+        if message.value[0] == "info" and message.value[1]:
+            message.set(("info", ""))
+
     # ------------------------------------------------------------------ actions
     def do_step():
         replay.set(None)
         sim.step()
-        refresh()
+        stepped()
 
     def do_reset(params: Params | None = None, seed: int | None = None, why: str = "") -> None:
         playing.set(False)
@@ -553,7 +560,7 @@ def Explorer():
             try:
                 replay.set(None)
                 sim.step()
-                refresh()
+                stepped()
             except Exception as exc:  # show the error, stop running
                 playing.set(False)
                 message.set(("error", f"Step failed: {exc}"))
@@ -686,9 +693,10 @@ def Explorer():
                     classes=["status-line"],
                 )
                 kind, text = message.value
-                {"error": solara.Error, "warning": solara.Warning}.get(kind, solara.Info)(
-                    text, dense=True, classes=["page-message"]
-                )
+                if text:
+                    {"error": solara.Error, "warning": solara.Warning}.get(kind, solara.Info)(
+                        text, dense=True, classes=["page-message"]
+                    )
 
             with solara.Columns([8, 4]):
                 with solara.Column(classes=["network-view"]):

@@ -124,6 +124,18 @@ def test_step_advances_model_and_counter(dash):
     assert "4 snapshots kept" in _status(rc)
 
 
+def test_step_clears_info_messages_but_keeps_warnings(dash):
+    """The start hint and other confirmations describe the state before a step and go with
+    it; a warning (here after a trust shock) stays until something replaces it."""
+    rc = dash
+    assert "Press Step or Run" in _message(rc)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert len(by_class(rc, "page-message").widgets) == 0
+    rc.find(v.Btn, children=["Trust shock"]).widget.click()
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert "Trust shock at step 1" in _message(rc)
+
+
 def test_reset_rebuilds_with_chosen_params(dash):
     rc = dash
     rc.find(v.Btn, children=["Step"]).widget.click()

@@ -60,9 +60,6 @@ def dashboard_server(tmp_path_factory: pytest.TempPathFactory):
     env = dict(os.environ)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
     env["PYTHONUNBUFFERED"] = "1"
-    # Shorter guided lessons keep the teaching walk-through quick on a loaded 2-core machine
-    # (the flow is the same; the lesson's length is a documented setting).
-    env.setdefault("DASHBOARD_LESSON_STEPS", "15")
     cmd = [
         _solara_executable(),
         "run",
