@@ -146,7 +146,7 @@ class ServiceDesk:
             lender = self._engage(project, "finance")
             if lender is not None and lender.wealth > 0:
                 amount = min(gap[FUNDS], 0.2 * lender.wealth)
-                lender.wealth -= amount
+                self._debit(lender, amount)
                 m.flows["project_spending"] += amount
                 project.external[FUNDS] += amount
                 init = project.initiator
@@ -318,6 +318,12 @@ class ServiceDesk:
         allinst = self.institutions
         caps = proportional_split(1.0, [i.capacity for i in allinst])
         return list(zip(allinst, caps, strict=True))
+
+    def _debit(self, inst: ServiceInstitution, amount: float) -> None:
+        """Money ``inst`` pays out (a loan's principal), from the joint entity's members in
+        co-construction, as its repayment and write-off are booked."""
+        for i, w in self._members_of(inst):
+            i.wealth -= amount * w
 
     def _credit(
         self, inst: ServiceInstitution, amount: float, *, fee: bool, interest: float = 0.0

@@ -172,11 +172,18 @@ def test_loan_interest_is_never_below_the_base_rate():
 
 
 def test_joint_entity_shares_revenue_and_losses_by_capacity():
-    model = _run(_model(integration_mode="co_construction"), 40)
+    model = _model(integration_mode="co_construction")
     insts = [i for k in SERVICE_KINDS for i in model.actors_of(k)]
+    wealth0 = np.array([i.wealth for i in insts])
+    _run(model, 40)
     revenue = np.array([i.revenue for i in insts])
     losses = np.array([i.losses for i in insts])
     assert revenue.sum() > 0
+    # Every payment in and out is the joint entity's, so with equal capacities every
+    # institution's wealth moves by the same amount (a loan's principal included: it used
+    # to come from the lending face alone while its repayment was shared).
+    change = np.array([i.wealth for i in insts]) - wealth0
+    np.testing.assert_allclose(change, change.mean(), rtol=1e-9, atol=1e-9)
     # equal capacities → equal parts, whichever service did the work
     np.testing.assert_allclose(revenue, revenue.mean(), rtol=1e-9)
     np.testing.assert_allclose(losses, losses.mean(), rtol=1e-9, atol=1e-12)
