@@ -84,12 +84,15 @@ REPORTERS: dict[str, str] = {
     "cum_service_fees": "Fees (incl. interest and premiums) paid to service institutions so far",
     "mean_service_fee_per_project": "Service fees paid per served project this step",
     "cum_insurance_payouts": "Losses absorbed by insurance since step 0",
-    "cum_fault_compensation": "Losses absorbed by the fault-tolerance fund since step 0",
+    "cum_fault_compensation": (
+        "Paid by the fault-tolerance fund since step 0: makers' borne losses compensated, plus "
+        "rescues (debts paid and restart grants)"
+    ),
     "cum_policy_spending": "Subsidies, fault-tolerance compensation and awards paid since step 0",
-    "new_brokered_ties": "Ties first formed through a broker this step",
+    "new_brokered_ties": "Directed ties first formed through a broker this step",
     "n_brokered_ties": "Live edges that began as brokered introductions",
-    "new_platform_ties": "Ties first formed through the supermarket platform this step",
-    "new_stranger_ties": "Ties between actors who had no tie before, formed this step",
+    "new_platform_ties": "Directed ties first formed through the platform this step",
+    "new_stranger_ties": "Directed ties formed this step between actors who had none",
     "mean_equipment_coverage": "Mean coverage of projects' equipment need this step",
     # Coupling coordination (seed 000)
     "u1_maker": "Maker subsystem index U1 in [0, 1] (see docs/model.md)",

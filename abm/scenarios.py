@@ -42,7 +42,10 @@ SCENARIO_DESCRIPTIONS: dict[str, str] = {
     "fair_sharing": "Negotiated contracts that split returns by risk-corrected Shapley values.",
     "strict_contracts": "Every team signs a strict contract: fixed shares, monitoring costs, "
     "penalties for withholding.",
-    "trust_off": "Partners are chosen at random; trust is recorded but never used.",
+    "trust_off": (
+        "Partners are chosen at random and accept regardless of trust; trust still shapes "
+        "contracts, honesty, success and the split."
+    ),
     "no_services": "No professional S&T service institutions at all.",
     "co_construction": "Service institutions pool capacity into one joint, one-stop entity with "
     "lower fees and shared risk.",

@@ -341,7 +341,7 @@ SCENARIO_CHANGES: dict[str, dict[str, typing.Callable[[object, object], bool]]] 
     },
     # "Every team signs a strict contract"
     "strict_contracts": {"contract_mode": lambda v, b: v == "strict"},
-    # "Partners are chosen at random; trust is recorded but never used"
+    # "Partners are chosen at random and accept regardless of trust; …"
     "trust_off": {"trust_on": lambda v, b: v is False},
     # "No professional S&T service institutions at all"
     "no_services": {"integration_mode": lambda v, b: v == "none"},
