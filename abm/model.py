@@ -94,6 +94,7 @@ class Project:
     net_return: float = 0.0
     shares: np.ndarray | None = None
     borne: np.ndarray | None = None  # losses borne per member after transfers
+    loss_split: np.ndarray | None = None  # the team's own split of a loss (before insurance)
     fairness: np.ndarray | None = None
     service_fees: float = 0.0
     served_by: list[ServiceInstitution] = field(default_factory=list)
@@ -672,12 +673,13 @@ class InnovationModel(mesa.Model):
             appetite = contrib * np.array([1.0 - m.risk_aversion for m in project.members])
             project.risk_shares = sharing.proportional_split(1.0, appetite + 1e-12)
         if project.success:
-            project.borne = np.zeros(project.n)
+            project.borne = project.loss_split = np.zeros(project.n)
             return
         loss = float(project.outlays.sum())
         borne = risk.split_loss(loss, risk_shares=project.risk_shares)
         for m, paid, owed in zip(project.members, project.outlays, borne, strict=True):
             m.wealth += paid - owed  # transfers within the team; they sum to zero
+        project.loss_split = borne
         project.borne = borne.copy()
         self.tally["losses"] += loss
         payouts = self.services.settle_failure(project)
@@ -725,13 +727,14 @@ class InnovationModel(mesa.Model):
         self.cum["cum_returns"] += project.gross_return
 
     def _shapley_shares(self, project: Project, net: float, *, risk_corrected: bool) -> np.ndarray:
-        """Shapley (optionally risk-corrected) shares, scaled so they sum to the net return."""
+        """Shapley (optionally risk-corrected) shares, scaled so they sum to the net return.
+        A member with a negative value gets nothing rather than a bill (limited liability)."""
         phi, grand = self.marginal_values(project)
         if grand <= 0:
             return sharing.proportional_split(net, project.contribution_values())
         if risk_corrected:
             phi = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand)
-        return phi * (net / grand)
+        return sharing.limited_liability(phi) * (net / grand)
 
     def marginal_values(self, project: Project) -> tuple[np.ndarray, float]:
         """Shapley values φ of the members on v(S) = V × p(S) and the grand value v(N).
@@ -794,9 +797,11 @@ class InnovationModel(mesa.Model):
             due = project.net_return * self._fair_shares(project)
             fair = sharing.perceived_fairness(project.shares, due)
         else:
+            # Judged on the partners' own split of the loss: what insurance or the fault fund
+            # later made good is not something the partners gave each other.
             contrib_share = sharing.proportional_split(1.0, project.contribution_values())
             due_loss = float(project.outlays.sum()) * contrib_share
-            fair = sharing.perceived_fairness(due_loss, np.maximum(project.borne, 0.0))
+            fair = sharing.perceived_fairness(due_loss, np.maximum(project.loss_split, 0.0))
         project.fairness = fair
         if n > 1:
             self.tally["fairness"].extend(fair.tolist())

@@ -16,8 +16,11 @@ integration mode, sharing rule and contract mode) must keep, at every step:
   neither pool goes negative.
 * The service institutions' books: Σ revenue over kinds = cumulative service fees.
 * Trust: every edge has r, s ≥ 0 and trust = (r+1)/(r+s+2) strictly inside (0, 1).
-* Shares: every executed project's shares sum to its net return (0 for failures), and the net
-  return lies between 0 and the gross return.
+* Shares: every executed project's shares sum to its net return (0 for failures), the net
+  return lies between 0 and the gross return, and a success bills nobody (no negative share,
+  whatever the sharing rule).
+* Fairness of a failure: judged on the partners' own split of the lost outlays (the risk rule
+  applied to them, recomputed here), not on what insurance or the fault fund made good later.
 * The network holds exactly the living agents (no edge to or from a dead agent), with their kinds,
   and ``n_edges`` (store, graph view and reporter) agree.
 
@@ -38,6 +41,7 @@ from hypothesis import strategies as st
 from abm.kinds import KINDS, SERVICE_KINDS
 from abm.model import InnovationModel
 from abm.params import CONTRACT_MODES, INTEGRATION_MODES, SHARING_RULES
+from abm.rules import risk, sharing
 
 CREATED = ("policy_budget", "market_returns", "entry_endowment")
 DESTROYED = ("project_spending", "transaction_costs", "upkeep", "exit_wealth")
@@ -101,9 +105,17 @@ def check_step(model: InnovationModel, before: dict[str, float], seen: Counter) 
             seen["success"] += 1
             assert math.isclose(shares.sum(), pr.net_return, rel_tol=1e-9, abs_tol=1e-9)
             assert -1e-12 <= pr.net_return <= pr.gross_return + 1e-9
+            assert np.all(shares >= 0.0), f"a success billed a member: shares {shares}"
         else:
             seen["failure"] += 1
             assert np.all(shares == 0.0) and pr.net_return == 0.0
+            lost = float(pr.outlays.sum())
+            split = risk.split_loss(lost, risk_shares=pr.risk_shares)
+            due = sharing.proportional_split(lost, pr.contribution_values())
+            expected = sharing.perceived_fairness(due, np.maximum(split, 0.0))
+            np.testing.assert_allclose(pr.fairness, expected, rtol=1e-12, atol=1e-12)
+            if pr.insurer is not None and lost > 0:
+                seen["insured_failure"] += 1
         if pr.n > 1:
             seen["team"] += 1
         if pr.loan is not None:
@@ -214,7 +226,7 @@ def test_the_checked_runs_exercise_every_money_flow():
         seen += run_checked(seed, **SMALL, **BOOM)
     for flow in CREATED + DESTROYED:
         assert seen[flow] > 0, f"flow {flow!r} never occurred: {dict(seen)}"
-    for event in ("exits", "spinoffs", "loan", "success", "failure"):
+    for event in ("exits", "spinoffs", "loan", "success", "failure", "insured_failure"):
         assert seen[event] > 0, f"{event} never occurred: {dict(seen)}"
 
 

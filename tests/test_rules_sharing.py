@@ -14,6 +14,7 @@ from abm.rules.sharing import (
     MAX_EXACT_SHAPLEY_PLAYERS,
     SHARING_RULES,
     equal_split,
+    limited_liability,
     nash_split,
     perceived_fairness,
     proportional_split,
@@ -161,6 +162,16 @@ def test_risk_adjusted_shapley_equal_risk_is_plain_shapley():
     np.testing.assert_allclose(
         risk_adjusted_shapley([1.0, 2.0, 3.0], [1 / 3, 1 / 3, 1 / 3], 6.0), [1.0, 2.0, 3.0]
     )
+
+
+def test_limited_liability_by_hand():
+    # [3, -1, 2]: total 4; the positive parts 3 and 2 (sum 5) scaled by 4/5.
+    np.testing.assert_allclose(limited_liability([3.0, -1.0, 2.0]), [2.4, 0.0, 1.6])
+    # No negative value: returned as it is (same numbers, bit for bit).
+    v = np.array([0.1, 0.7, 0.2])
+    assert limited_liability(v).tolist() == v.tolist()
+    with pytest.raises(ValueError, match=r"values.*total"):
+        limited_liability([1.0, -2.0])
 
 
 def test_perceived_fairness_by_hand():
@@ -323,6 +334,25 @@ def test_risk_adjusted_shapley_preserves_the_total(members, grand):
     r = r / r.sum()
     out = risk_adjusted_shapley(phi, r, grand)
     assert math.isclose(out.sum(), phi.sum(), rel_tol=1e-9, abs_tol=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(finite, min_size=1, max_size=16))
+def test_limited_liability_keeps_the_total_and_charges_nobody(values):
+    total = float(np.sum(values))  # the total the rule keeps, summed as it sums it
+    if any(x < 0 for x in values) and not total > 0:
+        with pytest.raises(ValueError):
+            limited_liability(values)
+        return
+    out = limited_liability(values)
+    assert np.all(out >= 0) or not any(x < 0 for x in values)
+    assert math.isclose(out.sum(), total, rel_tol=1e-9, abs_tol=1e-6)
+    # Nobody with a positive value gets less than its value scaled by total / positive sum.
+    pos = [x for x in values if x > 0]
+    if any(x < 0 for x in values):
+        scale = total / math.fsum(pos)
+        for x, o in zip(values, out, strict=True):
+            assert math.isclose(o, max(x, 0.0) * scale, rel_tol=1e-9, abs_tol=1e-6)
 
 
 @settings(max_examples=100, deadline=None)

@@ -122,16 +122,12 @@ def test_fair_sharing_raises_trust(runs):
     check("fair_trust", runs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="makers alive 27.0 ± 1.3 (fair) vs 27.3 ± 1.1 (strict), A−B = −0.3 ± 0.8, z = −0.4 "
-    "(20 seeds, 200 steps): inconclusive. The fault-tolerance rescue keeps broke teams alive, "
-    "so fair splits change makers' wealth more than their number; see docs/validation.md",
-)
 def test_fair_sharing_keeps_more_makers_alive(runs):
     """Seed 002 §3: effective benefit distribution "ensure[s] the success of integration
     services"; fair splits keep cooperation, and makers' returns, going. More maker teams
-    should be alive under fair sharing than under strict contracts."""
+    should be alive under fair sharing than under strict contracts. (An xfail, inconclusive,
+    until 2026-11-29: the risk-corrected Shapley split then billed about 30 % of the members of
+    successful teams; with limited liability the fact holds, see docs/validation.md.)"""
     check("fair_survival", runs)
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_EXACT_SHAPLEY_PLAYERS",
     "SHARING_RULES",
     "equal_split",
+    "limited_liability",
     "nash_split",
     "perceived_fairness",
     "proportional_split",
@@ -253,6 +254,37 @@ def risk_adjusted_shapley(phi: Any, risk_shares: Any, grand_value: float) -> np.
     r = _shares(r, "risk_shares")
     grand_value = _scalar(grand_value, "grand_value")
     return phi + (r - 1.0 / phi.size) * grand_value
+
+
+def limited_liability(values: Any) -> np.ndarray:
+    """Shares with nobody charged: negative entries set to 0, the others scaled so that the
+    total stays the same.
+
+    Shapley values (a member whose resources lower the team's expected value) and their risk
+    correction (a member carrying little risk) can be negative. Paid out as they are, a success
+    would bill some partners; a split only hands out what the team earned, so those members get
+    nothing and the rest is shared in proportion to the positive values.
+
+    Args:
+        values: One value per member, with a positive total when any is negative.
+
+    Returns:
+        ``values`` unchanged (as an array) when none is negative; otherwise non-negative shares
+        with the same total.
+
+    Raises:
+        ValueError: a value is negative and the total is not positive (nothing to hand out).
+    """
+    v = _vector(values, "values")
+    if not (v < 0.0).any():
+        return v
+    total = float(v.sum())
+    if not total > 0.0:
+        raise ValueError(
+            f"values has negative entries and a total of {total!r}: limited liability needs "
+            "a positive total to share"
+        )
+    return proportional_split(total, np.maximum(v, 0.0))
 
 
 def nash_split(total: float, disagreement: Any, weights: Any = None) -> np.ndarray:
