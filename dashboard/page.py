@@ -429,18 +429,16 @@ def Explorer():
     def refresh():
         revision.set(sim.revision)
 
-    def stepped():
-        """After a step: redraw; an info message (the start hint, "rebuilt at step 0", …)
-        described the state before it and goes, warnings and errors stay until replaced."""
+    # ------------------------------------------------------------------ actions
+    def do_step():
+        """One step (the Step button and each frame of Run). An info message (the start hint,
+        "rebuilt at step 0", …) described the state before it and goes; warnings and errors
+        stay until replaced."""
+        replay.set(None)
+        sim.step()
         refresh()
         if message.value[0] == "info" and message.value[1]:
             message.set(("info", ""))
-
-    # ------------------------------------------------------------------ actions
-    def do_step():
-        replay.set(None)
-        sim.step()
-        stepped()
 
     def do_reset(params: Params | None = None, seed: int | None = None, why: str = "") -> None:
         playing.set(False)
@@ -558,9 +556,7 @@ def Explorer():
         while not cancel.is_set():
             t0 = time.perf_counter()
             try:
-                replay.set(None)
-                sim.step()
-                stepped()
+                do_step()
             except Exception as exc:  # show the error, stop running
                 playing.set(False)
                 message.set(("error", f"Step failed: {exc}"))
