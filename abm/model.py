@@ -713,7 +713,7 @@ class InnovationModel(mesa.Model):
         elif rule == "proportional":
             shares = sharing.proportional_split(net, contrib)
         elif rule in ("shapley", "risk_shapley"):
-            shares = self._shapley_shares(project, net, risk_corrected=rule == "risk_shapley")
+            shares = net * self._shapley_fractions(project, risk_corrected=rule == "risk_shapley")
         else:  # nash
             d = (1.0 + p.outside_option) * project.outlays
             shares = (
@@ -726,15 +726,19 @@ class InnovationModel(mesa.Model):
             self.cum[f"cum_returns_{m.kind}"] += s
         self.cum["cum_returns"] += project.gross_return
 
-    def _shapley_shares(self, project: Project, net: float, *, risk_corrected: bool) -> np.ndarray:
-        """Shapley (optionally risk-corrected) shares, scaled so they sum to the net return.
-        A member with a negative value gets nothing rather than a bill (limited liability)."""
+    def _shapley_fractions(self, project: Project, *, risk_corrected: bool) -> np.ndarray:
+        """Fractions of the net return by Shapley value (optionally risk-corrected, seed 002's
+        φ_i / v(N) + R_i − 1/n), summing to 1. The Shapley rules split by them and every
+        member of a successful team judges fairness against the risk-corrected ones. A member
+        with a negative value gets nothing rather than a bill (limited liability)."""
+        if project.n == 1:
+            return np.ones(1)
         phi, grand = self.marginal_values(project)
         if grand <= 0:
-            return sharing.proportional_split(net, project.contribution_values())
+            return sharing.proportional_split(1.0, project.contribution_values())
         if risk_corrected:
             phi = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand)
-        return sharing.limited_liability(phi) * (net / grand)
+        return sharing.limited_liability(phi) / grand
 
     def marginal_values(self, project: Project) -> tuple[np.ndarray, float]:
         """Shapley values φ of the members on v(S) = V × p(S) and the grand value v(N).
@@ -794,7 +798,7 @@ class InnovationModel(mesa.Model):
         if project.success:
             # What a member considers due is seed 002's fair share: what it added to the team's
             # prospects (its Shapley value) corrected for the share of the risk it carried.
-            due = project.net_return * self._fair_shares(project)
+            due = project.net_return * self._shapley_fractions(project, risk_corrected=True)
             fair = sharing.perceived_fairness(project.shares, due)
         else:
             # Judged on the partners' own split of the loss: what insurance or the fault fund
@@ -855,17 +859,6 @@ class InnovationModel(mesa.Model):
                 self.tally["repeat_pairs"] += int(key in history)
                 history.add(key)
         self.tally["pairs"] += n * (n - 1) // 2
-
-    def _fair_shares(self, project: Project) -> np.ndarray:
-        """Shares of the net return each member considers due: the risk-corrected Shapley
-        value φ_i / v(N) + R_i − 1/n (seed 002), negative parts set to 0, renormalised."""
-        if project.n == 1:
-            return np.ones(1)
-        phi, grand = self.marginal_values(project)
-        if grand <= 0:
-            return sharing.proportional_split(1.0, project.contribution_values())
-        fair = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand) / grand
-        return sharing.proportional_split(1.0, np.maximum(fair, 0.0))
 
     def _penalise_withholders(self, project: Project) -> None:
         p = self.params

@@ -106,6 +106,11 @@ def check_step(model: InnovationModel, before: dict[str, float], seen: Counter) 
             assert math.isclose(shares.sum(), pr.net_return, rel_tol=1e-9, abs_tol=1e-9)
             assert -1e-12 <= pr.net_return <= pr.gross_return + 1e-9
             assert np.all(shares >= 0.0), f"a success billed a member: shares {shares}"
+            if pr.n > 1 and not pr.strict and model.params.sharing_rule == "risk_shapley":
+                # The risk-corrected Shapley split is what every member considers due (seed
+                # 002's fair share), so nobody can find it unfair.
+                np.testing.assert_allclose(pr.fairness, 1.0, rtol=0.0, atol=1e-12)
+                seen["risk_shapley_team"] += 1
         else:
             seen["failure"] += 1
             assert np.all(shares == 0.0) and pr.net_return == 0.0
@@ -209,6 +214,8 @@ def test_every_sharing_rule_conserves_money_and_splits_net_returns(rule, mode):
         11, sharing_rule=rule, contract_mode="negotiated", integration_mode=mode, **SMALL
     )
     assert seen["success"] > 0 and seen["team"] > 0  # the rule was actually used
+    if rule == "risk_shapley":
+        assert seen["risk_shapley_team"] > 0
 
 
 @pytest.mark.parametrize("contract_mode", CONTRACT_MODES)
