@@ -88,10 +88,10 @@ def check(key: str, runs: dict[str, list[pd.DataFrame]]) -> sf.Verdict:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="clustering 0.437 ± 0.008 (trust-based) vs 0.458 ± 0.006 (random), A−B = −0.021 ± "
-    "0.010, z = −2.1 (20 seeds, 60 steps): the opposite. Random choice spreads ties over more "
-    "partners, a denser graph; relative to a random graph of the same density trust-based "
-    "choice is the more clustered one (see docs/validation.md)",
+    reason="clustering 0.436 ± 0.009 (trust-based) vs 0.458 ± 0.006 (random), A−B = −0.022 ± "
+    "0.009, z = −2.6 (20 seeds, 60 steps; at 01650a0): the opposite. Random choice spreads "
+    "ties over more partners, a denser graph; relative to a random graph of the same density "
+    "trust-based choice is the more clustered one (see docs/validation.md)",
 )
 def test_trust_based_choice_clusters_the_network(runs):
     """Seed 002 §2.2: trust "can effectively improve the efficiency of cooperation and reduce
@@ -140,10 +140,10 @@ def test_strict_contracts_under_low_trust_raise_transaction_costs(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="success rate 0.718 ± 0.011 (strict) vs 0.713 ± 0.008 (negotiated), A−B = +0.004 ± "
-    "0.006, z = 0.66 (20 seeds, 100 steps): inconclusive. Strict teams pay monitoring and "
-    "lose withheld resources to penalties, but success depends on resources delivered, which "
-    "strict monitoring protects; see docs/validation.md",
+    reason="success rate 0.718 ± 0.011 (strict) vs 0.724 ± 0.008 (negotiated), A−B = −0.006 ± "
+    "0.007, z = −0.86 (20 seeds, 100 steps; at 01650a0): inconclusive. Strict teams pay "
+    "monitoring and lose withheld resources to penalties, but success depends on resources "
+    "delivered, which strict monitoring protects; see docs/validation.md",
 )
 def test_strict_contracts_under_low_trust_lower_success(runs):
     """Seed 002 §2.2/§3: trust "improve[s] the efficiency of cooperation"; strict, harsh terms
@@ -161,10 +161,10 @@ def test_fault_tolerance_keeps_more_makers_alive(runs):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="success rate of resource-poor makers' projects 0.743 ± 0.010 (platform) vs 0.723 ± "
-    "0.012 (none), A−B = +0.020 ± 0.016, z = 1.3 (20 seeds, 100 steps): right direction, "
-    "inconclusive; poor makers mostly fill their equipment gap through partners already; see "
-    "docs/validation.md",
+    reason="success rate of resource-poor makers' projects 0.736 ± 0.011 (platform) vs 0.731 ± "
+    "0.011 (none), A−B = +0.005 ± 0.014, z = 0.34 (20 seeds, 100 steps; at 01650a0): right "
+    "direction, inconclusive; poor makers mostly fill their equipment gap through partners "
+    "already; see docs/validation.md",
 )
 def test_resource_sharing_helps_resource_poor_makers(runs):
     """Seed 001 (abstract): student innovators find innovation "difficult due to 'making
