@@ -562,7 +562,8 @@ class InnovationModel(mesa.Model):
                 "transaction_costs",
             )
             self.tally["transaction_costs"] += cost
-        self.tally["strictness"].append(project.strictness)
+        if project.n > 1:  # a one-member project has no pairwise trust to be strict about
+            self.tally["strictness"].append(project.strictness)
         self.tally["strict"] += int(project.strict)
 
     def _pair_trusts(self, project: Project) -> np.ndarray:
@@ -1023,7 +1024,7 @@ class InnovationModel(mesa.Model):
             "cum_fault_compensation",
         ):
             m[key] = self.cum[key]
-        for k in KINDS:
+        for k in ACTOR_KINDS:  # service institutions earn fees (revenue_*), not returns
             m[f"cum_returns_{k}"] = self.cum[f"cum_returns_{k}"]
         u1, u2 = self.subsystem_indices()
         m["u1_maker"], m["u2_innovation"] = u1, u2

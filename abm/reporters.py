@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from abm.kinds import KINDS, STAGES
+from abm.kinds import ACTOR_KINDS, STAGES
 
 REPORTERS: dict[str, str] = {
     # Population
@@ -36,8 +36,12 @@ REPORTERS: dict[str, str] = {
     "share_repeat_collaborations": "Share of partner pairs this step that had collaborated before",
     # Money
     "new_returns": "Market returns captured by successful projects this step",
-    "cum_returns": "Market returns captured since step 0",
-    **{f"cum_returns_{k}": f"Returns paid out to {k} actors since step 0" for k in KINDS},
+    "cum_returns": "Market returns captured since step 0 (gross: before loan repayments and "
+    "broker commissions)",
+    **{
+        f"cum_returns_{k}": f"Shares of net returns paid out to {k} actors since step 0"
+        for k in ACTOR_KINDS
+    },
     "gini_wealth": "Gini index of wealth over living maker teams, universities and enterprises",
     "mean_maker_wealth": "Mean wealth of living maker teams",
     "new_losses": "Project outlays lost in failed projects this step",
@@ -46,7 +50,8 @@ REPORTERS: dict[str, str] = {
     "conversion_rate": "Mean share of value turned into captured returns by successes this step",
     # Trust and contracts
     "mean_trust": "Mean trust over all edges of the trust network",
-    "mean_contract_strictness": "Mean strictness (1 − mean pairwise trust) of this step's teams",
+    "mean_contract_strictness": "Mean strictness (1 − mean pairwise trust) of this step's teams "
+    "of two or more",
     "share_strict_contracts": "Share of this step's projects under a strict contract",
     "mean_fairness": "Mean perceived fairness of members of this step's projects",
     "n_withholdings": "Members who withheld committed resources this step",
@@ -70,29 +75,32 @@ REPORTERS: dict[str, str] = {
     "mean_degree": "Mean (in + out) degree",
     # Services and policy
     **{
-        f"revenue_{k}": f"Fees and interest earned by {k} institutions since step 0"
+        f"revenue_{k}": f"Fees and interest earned by {k} institutions since step 0 (closed "
+        "ones included)"
         for k in ("finance", "transfer", "advisory", "sharing")
     },
     **{
-        f"losses_{k}": f"Losses borne by {k} institutions since step 0"
+        f"losses_{k}": f"Losses borne by {k} institutions since step 0 (closed ones included)"
         for k in ("finance", "transfer", "advisory", "sharing")
     },
     **{
-        f"capacity_use_{k}": f"Share of {k} institutions' capacity used this step"
+        f"capacity_use_{k}": f"Share of {k} institutions' capacity used this step "
+        "(co-construction: of the joint entity's pooled capacity, the same for every kind)"
         for k in ("finance", "transfer", "advisory", "sharing")
     },
     "cum_service_fees": "Fees (incl. interest and premiums) paid to service institutions so far",
-    "mean_service_fee_per_project": "Service fees paid per served project this step",
+    "mean_service_fee_per_project": "Service fees paid per served project executed this step",
     "cum_insurance_payouts": "Losses absorbed by insurance since step 0",
     "cum_fault_compensation": (
         "Paid by the fault-tolerance fund since step 0: makers' borne losses compensated, plus "
         "rescues (debts paid and restart grants)"
     ),
     "cum_policy_spending": "Subsidies, fault-tolerance compensation and awards paid since step 0",
-    "new_brokered_ties": "Directed ties first formed through a broker this step",
+    "new_brokered_ties": "Directed team ties first formed through a broker this step",
     "n_brokered_ties": "Live edges that began as brokered introductions",
-    "new_platform_ties": "Directed ties first formed through the platform this step",
-    "new_stranger_ties": "Directed ties formed this step between actors who had none",
+    "new_platform_ties": "Directed team ties first formed through the platform this step",
+    "new_stranger_ties": "Directed ties formed this step inside project teams between members "
+    "who had none (ties to service institutions and of spin-offs not counted)",
     "mean_equipment_coverage": "Mean coverage of projects' equipment need this step",
     # Coupling coordination (seed 000)
     "u1_maker": "Maker subsystem index U1 in [0, 1] (see docs/model.md)",

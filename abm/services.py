@@ -44,6 +44,8 @@ class ServiceDesk:
         self.mode = p.integration_mode
         self.by_service: dict[str, list[ServiceInstitution]] = {s: [] for s in SERVICE_KINDS}
         self.cum: dict[str, float] = defaultdict(float)
+        # Revenue and losses of institutions that closed: the cumulative reporters keep them.
+        self.closed_books: dict[str, list[float]] = {s: [0.0, 0.0] for s in SERVICE_KINDS}
         self.step_fees = 0.0
         self.step_served = 0
         self.joint_used = 0
@@ -72,8 +74,12 @@ class ServiceDesk:
                 self.pool_units += units
 
     def close(self, inst: ServiceInstitution) -> None:
-        """Stop using ``inst``; the last sharing platform hands the pooled equipment back."""
+        """Stop using ``inst`` (its revenue and losses stay in the books); the last sharing
+        platform hands the pooled equipment back."""
         self.by_service[inst.service].remove(inst)
+        books = self.closed_books[inst.service]
+        books[0] += inst.revenue
+        books[1] += inst.losses
         if inst.service == "sharing" and not self.by_service["sharing"]:
             for uni, units in self.pool_owners:
                 uni.resources[EQUIPMENT] += units
@@ -173,6 +179,8 @@ class ServiceDesk:
             if marketer is not None:
                 project.conversion_boost = p.broker_conversion_boost
                 project.marketer = marketer
+        if project.served_by:  # an executed project (abandoned initiatives never get here)
+            self.step_served += 1
 
     def settle_failure(self, project: Project) -> np.ndarray:
         """Insurance payouts per member; the lender writes its loan off."""
@@ -238,12 +246,17 @@ class ServiceDesk:
     def report(self) -> dict[str, float]:
         """Service outputs for the model's reporters."""
         out: dict[str, float] = {}
+        joint_cap = sum(i.capacity for i in self.institutions)
         for s in SERVICE_KINDS:
             insts = self.by_service[s]
-            out[f"revenue_{s}"] = sum(i.revenue for i in insts)
-            out[f"losses_{s}"] = sum(i.losses for i in insts)
-            cap = sum(i.capacity for i in insts)
-            out[f"capacity_use_{s}"] = sum(i.used for i in insts) / cap if cap else 0.0
+            closed_revenue, closed_losses = self.closed_books[s]
+            out[f"revenue_{s}"] = closed_revenue + sum(i.revenue for i in insts)
+            out[f"losses_{s}"] = closed_losses + sum(i.losses for i in insts)
+            if self.mode == "co_construction":  # one pooled capacity, used by every service
+                out[f"capacity_use_{s}"] = self.joint_used / joint_cap if insts else 0.0
+            else:
+                cap = sum(i.capacity for i in insts)
+                out[f"capacity_use_{s}"] = sum(i.used for i in insts) / cap if cap else 0.0
         out["cum_service_fees"] = self.cum["cum_service_fees"]
         out["cum_insurance_payouts"] = self.cum["cum_insurance_payouts"]
         out["mean_service_fee_per_project"] = (
@@ -288,11 +301,10 @@ class ServiceDesk:
             else:  # supermarket: the least busy, no contracting cost
                 inst = min(free, key=lambda i: (i.used, i.unique_id))
             inst.used += 1
-        if not project.served_by:
-            self.step_served += 1
-            if self.mode == "co_construction":  # one-stop: a single contract for all services
-                m._pay(project.initiator, p.search_cost, "transaction_costs")
-                m.tally["transaction_costs"] += p.search_cost
+        if not project.served_by and self.mode == "co_construction":
+            # one-stop: a single contract for all services
+            m._pay(project.initiator, p.search_cost, "transaction_costs")
+            m.tally["transaction_costs"] += p.search_cost
         project.served_by.append(inst)
         inst.served += 1
         return inst

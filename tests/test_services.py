@@ -204,6 +204,99 @@ def test_capacity_limits_service_use():
     assert (df.cum_service_fees == 0).all() and (df.cum_insurance_payouts == 0).all()
 
 
+# Reporter checks: each recomputes a reporter from the model's state (the step's executed
+# projects, the closed institution's books) instead of from the counter that produces it.
+
+
+@pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
+def test_capacity_use_is_positive_whenever_a_service_was_used(mode):
+    """A step in which institutions served executed projects used some of their capacity
+    (co-construction: the pooled capacity; until 2026-11-29 that mode reported 0)."""
+    checked = []
+
+    def check(model):
+        row = model.metrics
+        for k in SERVICE_KINDS:
+            used = any(i.service == k for pr in model.projects for i in pr.served_by)
+            if used:
+                assert 0.0 < row[f"capacity_use_{k}"] <= 1.0, (k, row[f"capacity_use_{k}"])
+                checked.append(k)
+
+    _run(_model(integration_mode=mode), 15, check)
+    assert checked, "no service was used: the check is vacuous"
+
+
+@pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
+def test_fee_per_served_project_counts_executed_projects_only(mode):
+    """Fees this step (the rise of ``cum_service_fees``) over the executed projects that some
+    institution served; initiatives abandoned after a broker's introductions pay nothing and
+    do not count (until 2026-11-29 they did)."""
+    before, checked = [0.0], []
+
+    def check(model):
+        row = model.metrics
+        fees = row["cum_service_fees"] - before[0]
+        before[0] = row["cum_service_fees"]
+        served = sum(bool(pr.served_by) for pr in model.projects)
+        expected = fees / served if served else 0.0
+        assert math.isclose(row["mean_service_fee_per_project"], expected, rel_tol=1e-9)
+        checked.append(served)
+
+    _run(_model(integration_mode=mode, brokerage_on=True), 20, check)
+    assert sum(checked) > 0
+
+
+def test_a_closed_institutions_books_stay_in_the_cumulative_reporters():
+    """``revenue_*`` and ``losses_*`` are "since step 0": closing an institution must not take
+    its revenue and losses out of them."""
+    model = _run(_model(integration_mode="contract", n_finance=2), 20)
+    closed = max(model.actors_of("finance"), key=lambda i: i.revenue)
+    assert closed.revenue > 0 and closed.losses > 0, "pick a seed where the lender did business"
+    model.close_institution(closed.unique_id)
+    frame = _run(model, 10).reporters()
+    for col in ("revenue_finance", "losses_finance"):
+        assert frame[col].is_monotonic_increasing, frame[col].tolist()
+
+
+def test_contract_strictness_is_the_mean_over_teams_of_two_or_more():
+    """Recomputed from the step's executed projects: one minus mean pairwise trust of every team
+    with two or more members (a lone project has no pairwise trust; it used to count as 0)."""
+    from abm.rules.trust import contract_strictness
+
+    seen = {"lone": 0, "team": 0}
+
+    def check(model):
+        teams = [pr for pr in model.projects if pr.n > 1]
+        seen["lone"] += sum(pr.n == 1 for pr in model.projects)
+        seen["team"] += len(teams)
+        expected = [contract_strictness(model._pair_trusts(pr)) for pr in teams]
+        got = model.metrics["mean_contract_strictness"]
+        assert math.isclose(got, float(np.mean(expected)) if expected else 0.0, rel_tol=1e-9)
+
+    _run(_model(max_team_size=3), 20, check)
+    assert seen["lone"] > 0 and seen["team"] > 0
+
+
+def test_returns_by_kind_are_the_members_net_shares():
+    """``cum_returns_<kind>`` adds up the shares paid to members of that kind; only innovating
+    kinds have such a column (institutions earn fees, reported as ``revenue_*``)."""
+    totals = {"maker": 0.0, "university": 0.0, "enterprise": 0.0}
+
+    def add(model):
+        for pr in model.projects:
+            if pr.success:
+                for member, share in zip(pr.members, pr.shares, strict=True):
+                    totals[member.kind] += float(share)
+
+    frame = _run(_model(), 20, add).reporters()
+    assert sorted(c for c in frame.columns if c.startswith("cum_returns_")) == sorted(
+        f"cum_returns_{k}" for k in totals
+    )
+    for kind, total in totals.items():
+        assert math.isclose(frame[f"cum_returns_{kind}"].iloc[-1], total, rel_tol=1e-9)
+    assert frame["cum_returns"].iloc[-1] >= sum(totals.values())
+
+
 def test_supermarket_makes_defections_public():
     for mode, public in (("supermarket", True), ("contract", False)):
         model = _run(_model(integration_mode=mode), 15)
