@@ -57,6 +57,16 @@ def _filled(have: list[float], need: list[float]) -> float:
 
 
 @functools.cache
+def _stage_thresholds(p: Params) -> dict[str, float]:
+    """The trust-stage thresholds of :class:`TrustNetwork` from the parameters."""
+    return dict(
+        consolidation_trust=p.stage_trust_consolidation,
+        cooperation_trust=p.stage_trust_cooperation,
+        consolidation_projects=p.stage_projects_consolidation,
+        cooperation_projects=p.stage_projects_cooperation,
+    )
+
+
 def _coalition_masks(n: int) -> np.ndarray:
     """Every non-empty coalition of ``n`` members as a 0/1 row, row ``k`` = bitmask ``k + 1``."""
     codes = np.arange(1, 2**n)
@@ -169,13 +179,7 @@ class InnovationModel(mesa.Model):
         self.rngs = make_streams(self.seed)
 
         p = self.params
-        self.network = TrustNetwork(
-            consolidation_trust=p.stage_trust_consolidation,
-            cooperation_trust=p.stage_trust_cooperation,
-            consolidation_projects=p.stage_projects_consolidation,
-            cooperation_projects=p.stage_projects_cooperation,
-            kinds=KINDS,
-        )
+        self.network = TrustNetwork(**_stage_thresholds(p), kinds=KINDS)
         self._by_kind: dict[str, list[Actor]] = {k: [] for k in KINDS}
         self._index: dict[int, Actor] = {}
         self.demand = p.demand_mean
@@ -268,7 +272,10 @@ class InnovationModel(mesa.Model):
             raise ValueError(
                 f"{', '.join(setup)} are setup parameters: rebuild the model to change them"
             )
-        self.params = self.params.replace(**changes)
+        self.params = p = self.params.replace(**changes)
+        # The few live parameters held outside ``params`` (read once into other objects).
+        self.network.set_stage_thresholds(**_stage_thresholds(p))
+        self.services.set_capacity(p.service_capacity)
 
     def total_money(self) -> float:
         """Cash of every living actor plus the policy pools (for conservation checks)."""

@@ -286,6 +286,27 @@ class TrustNetwork:
         self._version += 1
         return len(doomed)
 
+    def set_stage_thresholds(
+        self,
+        *,
+        consolidation_trust: float,
+        cooperation_trust: float,
+        consolidation_projects: int,
+        cooperation_projects: int,
+    ) -> None:
+        """New thresholds of the trust stages (a live parameter change); every edge's stage is
+        reclassified at once."""
+        self._stage_kw = dict(
+            consolidation_trust=consolidation_trust,
+            cooperation_trust=cooperation_trust,
+            consolidation_projects=consolidation_projects,
+            cooperation_projects=cooperation_projects,
+        )
+        idx = self.live_slots()
+        if len(idx):
+            self._refresh(idx)
+        self._version += 1
+
     def _drop(self, slots: np.ndarray) -> None:
         for slot in slots.tolist():
             if not self.alive[slot]:

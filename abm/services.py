@@ -85,6 +85,11 @@ class ServiceDesk:
                 uni.resources[EQUIPMENT] += units
             self.pool_owners, self.pool_units, self.pool_left = [], 0.0, 0.0
 
+    def set_capacity(self, capacity: int) -> None:
+        """Projects each institution can serve per step (a live parameter change)."""
+        for inst in self.institutions:
+            inst.capacity = capacity
+
     @property
     def institutions(self) -> list[ServiceInstitution]:
         return [i for s in SERVICE_KINDS for i in self.by_service[s]]

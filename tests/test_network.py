@@ -155,6 +155,22 @@ def test_pruning_rules():
     assert list(net.partners(1)) == [] and list(net.partners(3)) == []
 
 
+def test_stage_thresholds_can_change_on_a_running_network():
+    """A live change of the stage thresholds reclassifies every edge at once (by hand: one
+    success each, trust 2/3 and one project; with thresholds 0.6 / 1 project it is in
+    consolidation, with 0.7 back in formation)."""
+    net = make_net()
+    for uid in (1, 2):
+        net.add_actor(uid, "maker")
+    net.record(1, 2, positive=1.0, negative=0.0, step=0)
+    assert net.edge(1, 2)["stage"] == "formation"  # one project < 2
+    low = dict(STAGE_KW, consolidation_projects=1, cooperation_projects=1, cooperation_trust=0.9)
+    net.set_stage_thresholds(**low)
+    assert net.edge(1, 2)["stage"] == "consolidation"
+    net.set_stage_thresholds(**dict(low, consolidation_trust=0.7))
+    assert net.edge(1, 2)["stage"] == "formation"
+
+
 def test_remove_actor_removes_every_tie_and_keeps_the_rest():
     net = make_net(capacity=2)  # forces growth; freed slots get reused below
     for uid in range(1, 6):
