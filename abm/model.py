@@ -505,18 +505,25 @@ class InnovationModel(mesa.Model):
         order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
         return [candidates[i] for i in order if scores[i] > 0]
 
-    def _expected_success(self, project: Project, extra: list[float] | None = None) -> float:
-        """Success probability a member can expect before the contract (no trust synergy)."""
+    def _expected_success(
+        self, project: Project, extra: list[float] | None = None, joiner: Actor | None = None
+    ) -> float:
+        """Success probability a member can expect before the contract (no trust synergy), for
+        the team as it stands plus ``extra`` resources and, if given, ``joiner`` (whose
+        capability counts in the team's mean capability, as its resources count in ``extra``)."""
         p = self.params
         committed = project.committed
         if extra is not None:
             committed = [c + e for c, e in zip(committed, extra, strict=True)]
+        capability_sum, n = project.capability_sum, project.n
+        if joiner is not None:
+            capability_sum, n = capability_sum + joiner.capability, n + 1
         kappa = risk.coverage_unchecked(committed, project.required_list)
         return risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,
             project.weight_list,
-            project.capability_sum / project.n,
+            capability_sum / n,
             0.0,
             p.synergy,
             self.technology,
@@ -535,7 +542,11 @@ class InnovationModel(mesa.Model):
         """A candidate's decision: trust in the initiator and expected share vs outside option."""
         p = self.params
         offered = left_sum(offer)
-        p_est = self._expected_success(project, None if initiator else offer)
+        p_est = (
+            self._expected_success(project)
+            if initiator
+            else self._expected_success(project, offer, joiner=cand)
+        )
         total = left_sum(project.committed) + (0.0 if initiator else offered)
         share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, extra_member=cand) * share

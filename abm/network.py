@@ -267,21 +267,31 @@ class TrustNetwork:
     def decay_and_prune(
         self, *, rate: float, step: int, prune_trust: float, prune_after: int, min_evidence: float
     ) -> int:
-        """Forget evidence at ``rate`` and drop forgotten or stale low-trust edges.
+        """Forget evidence at ``rate`` (on the ties and in the platform's public record) and
+        drop forgotten or stale low-trust edges.
+
+        An edge is forgotten when its evidence has decayed below ``min_evidence``: never when
+        nothing decays (``rate`` 0), and not in the step it was last recorded (a new tie from a
+        mildly unfair success holds little evidence, but it was just made).
 
         Returns the number of edges removed.
         """
         idx = self.live_slots()
-        if rate > 0.0 and len(idx):
+        forgotten = np.zeros(len(idx), dtype=bool)
+        if rate > 0.0:
             keep = 1.0 - rate
-            self.r[idx] *= keep
-            self.s[idx] *= keep
-            self._refresh(idx)
+            if len(idx):
+                self.r[idx] *= keep
+                self.s[idx] *= keep
+                self._refresh(idx)
+                forgotten = (self.r[idx] + self.s[idx] < min_evidence) & (
+                    self.last_step[idx] < step
+                )
+            public = self.public_negative
+            for uid in public:
+                public[uid] *= keep
         stale = (step - self.last_step[idx]) > prune_after
-        doomed = idx[
-            (self.r[idx] + self.s[idx] < min_evidence)
-            | (stale & (self.trust_arr[idx] < prune_trust))
-        ]
+        doomed = idx[forgotten | (stale & (self.trust_arr[idx] < prune_trust))]
         self._drop(doomed)
         self._version += 1
         return len(doomed)

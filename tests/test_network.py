@@ -138,8 +138,8 @@ def test_pruning_rules():
     net = make_net()
     for uid in range(1, 7):
         net.add_actor(uid, "maker")
-    # forgotten: total evidence 0.1 < min_evidence 0.2 (fresh and trusted, still goes)
-    net.record(1, 2, positive=0.1, negative=0.0, step=10)
+    # forgotten: total evidence 0.1 decays to 0.099 < min_evidence 0.2 (trusted, still goes)
+    net.record(1, 2, positive=0.1, negative=0.0, step=9)
     # stale (10 − 0 > 5) and low trust (1/4 < 0.4): goes
     net.record(3, 4, positive=0.0, negative=2.0, step=0)
     # stale but trusted (3/4 ≥ 0.4): stays
@@ -147,12 +147,43 @@ def test_pruning_rules():
     # low trust but fresh (10 − 9 ≤ 5): stays
     net.record(6, 5, positive=0.0, negative=2.0, step=9)
     removed = net.decay_and_prune(
-        rate=0.0, step=10, prune_trust=0.4, prune_after=5, min_evidence=0.2
+        rate=0.01, step=10, prune_trust=0.4, prune_after=5, min_evidence=0.2
     )
     assert removed == 2
     assert not net.has_tie(1, 2) and not net.has_tie(3, 4)
     assert net.has_tie(5, 6) and net.has_tie(6, 5) and net.n_edges == 2
     assert list(net.partners(1)) == [] and list(net.partners(3)) == []
+
+
+def test_forgetting_needs_decay_and_a_step_without_news():
+    """``min_evidence`` forgets ties whose evidence has *decayed* below it: a new tie holding
+    little evidence (a success judged mildly unfair: r = 0, s = 0.15) is kept while nothing
+    decays and in the step it was recorded; it goes once its evidence has faded."""
+    net = make_net()
+    for uid in (1, 2):
+        net.add_actor(uid, "maker")
+    net.record(1, 2, positive=0.0, negative=0.15, step=5)
+    kw = dict(prune_trust=0.0, prune_after=100, min_evidence=0.2)
+    assert net.decay_and_prune(rate=0.0, step=9, **kw) == 0  # decay off: nothing is forgotten
+    assert net.decay_and_prune(rate=0.1, step=5, **kw) == 0  # recorded this step: kept
+    assert math.isclose(net.edge(1, 2)["s"], 0.135)  # 0.15 × 0.9, by hand
+    assert net.decay_and_prune(rate=0.1, step=6, **kw) == 1  # 0.1215 < 0.2 a step later
+    assert not net.has_tie(1, 2)
+
+
+def test_public_record_decays_with_the_evidence():
+    """The platform's public record of defections is evidence too (DESIGN §9: all evidence
+    decays): 1 unit after two decays at λ = 0.1 is 0.81, and a new tie starts from that."""
+    net = make_net()
+    for uid in (1, 2, 3):
+        net.add_actor(uid, "maker")
+    net.add_negative_to_all(2, 1.0)
+    for step in (1, 2):
+        net.decay_and_prune(rate=0.1, step=step, prune_trust=0.0, prune_after=100, min_evidence=0)
+    assert math.isclose(net.public_negative[2], 0.81)
+    assert math.isclose(net.trust(3, 2), 1.0 / (0.81 + 2.0))  # (0+1)/(0+0.81+2)
+    net.record(3, 2, positive=1.0, negative=0.0, step=3)
+    assert math.isclose(net.edge(3, 2)["s"], 0.81)
 
 
 def test_stage_thresholds_can_change_on_a_running_network():
@@ -314,10 +345,13 @@ class Reference:
         for e in self.edges.values():
             e["r"] *= 1.0 - rate
             e["s"] *= 1.0 - rate
+        for j in self.public:  # the public record fades like any evidence
+            self.public[j] *= 1.0 - rate
         keep = {}
         for k, e in self.edges.items():
             t = hand_trust(e["r"], e["s"])
-            forgotten = e["r"] + e["s"] < min_evidence
+            # forgotten: evidence that decayed below the floor, on a tie not recorded this step
+            forgotten = rate > 0 and e["r"] + e["s"] < min_evidence and e["last"] < step
             stale_low = (step - e["last"]) > prune_after and t < prune_trust
             if not (forgotten or stale_low):
                 keep[k] = e
