@@ -957,9 +957,10 @@ class InnovationModel(mesa.Model):
             self.tally["new_makers_entered"] += 1
 
     def _rescue(self, maker: MakerTeam) -> bool:
-        """Fault tolerance (seed 000): a team broke by a failure since its last rescue gets its
-        debt paid and a restart grant of ``fault_tolerance_share`` × the initial endowment from
-        the fault-tolerance fund, if the fund can pay it all."""
+        """Fault tolerance (seed 000): a broke team that has failed since its last rescue (the
+        failure need not be what made it broke; docs/model.md, deviation 27) gets its debt paid
+        and a restart grant of ``fault_tolerance_share`` × the initial endowment from the
+        fault-tolerance fund, if the fund can pay it all."""
         p = self.params
         share = p.fault_tolerance_share * self._policy(maker)
         if share <= 0.0 or maker.failures <= maker.rescued_at_failures:
