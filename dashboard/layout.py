@@ -59,20 +59,36 @@ class IncrementalLayout:
         return self.pos
 
     def tidy(self, graph: nx.Graph, iterations: int = 50, seed: int = 0) -> None:
-        """On-demand re-layout of the placed actors (warm start from the current positions)."""
+        """On-demand re-layout: actors with ties are laid out afresh in the disc (warm start
+        from their current positions); placed actors that have lost every tie go back to the
+        waiting ring, as if they had never had one.
+
+        The layout is scaled so that nine in ten actors lie within 0.85 of the centre and the
+        rest are pulled onto the rim: a far-off group or a lone pair must not squeeze everyone
+        else into a dot (scaling by the largest coordinate did, and the dot stayed).
+        """
+        und = graph.to_undirected(as_view=True) if graph.is_directed() else graph
         placed = [u for u in graph.nodes if u in self.placed]
-        if len(placed) < 3:
+        tied = [u for u in placed if und.degree(u) > 0]
+        for u in placed:
+            if und.degree(u) == 0:
+                self.placed.discard(u)
+                self.pos[u] = self._ring_slot()
+        if len(tied) < 3:
             return
-        sub = graph.subgraph(placed).to_undirected(as_view=True)
-        k = self._spacing()
         new = nx.spring_layout(
-            sub, pos={u: self.pos[u] for u in placed}, iterations=iterations, seed=seed, k=k
+            und.subgraph(tied),
+            pos={u: self.pos[u] for u in tied},
+            iterations=iterations,
+            seed=seed,
+            k=self._spacing(),
         )
-        xy = np.array([new[u] for u in placed])
-        xy -= xy.mean(axis=0)
-        scale = np.abs(xy).max() or 1.0
-        xy *= 0.95 / scale
-        for u, p in zip(placed, xy, strict=True):
+        xy = np.array([new[u] for u in tied])
+        xy -= np.median(xy, axis=0)
+        radius = np.sqrt((xy * xy).sum(axis=1))
+        scale = float(np.quantile(radius, 0.9)) or 1.0
+        xy = self._clip(xy * (0.85 / scale), radius=0.97)
+        for u, p in zip(tied, xy, strict=True):
             self.pos[u] = p
 
     def array(self, uids: list[int] | np.ndarray) -> np.ndarray:
