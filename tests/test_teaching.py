@@ -60,6 +60,20 @@ def test_lesson_arms_are_scenarios_with_few_changes():
             assert fewest <= 2, (item.key, arm.label, fewest)
 
 
+def test_trust_time_quotes_the_forgetting_rates_it_runs():
+    """Lesson 2's question, arm texts and guide state the rates its arms run with (they said
+    2 % for a baseline that forgets 8 %)."""
+    from pathlib import Path
+
+    item = teaching.lesson("trust_time")
+    a, b = (f"{100 * arm.params.trust_decay:.0f} %" for arm in (item.a, item.b))
+    assert a in item.a.text and b in item.b.text
+    assert a in item.question and b in item.question
+    guide = Path(__file__).parents[1] / "docs" / "teaching.md"
+    section = guide.read_text().split("## Lesson 2")[1].split("## Lesson 3")[0]
+    assert a in section and b in section
+
+
 def test_bad_lesson_definitions_are_refused():
     item = teaching.LESSONS[0]
     with pytest.raises(ValueError, match="2 to 4 options"):
