@@ -1028,7 +1028,6 @@ class Params(ParamsBase):
         help="Successful own projects a maker team needs to move to its next stage "
         "(idea → prototype → R&D → transfer → venture).",
         source=SEED_000,
-        role="setup",
     )
     spirit_gain: float = _f(
         0.05,

@@ -64,3 +64,16 @@ def test_service_capacity_changed_live_limits_every_institution():
         assert max(used) <= 1, used
         peak = max(peak, *used)
     assert peak == 1
+
+
+def test_successes_per_stage_is_live():
+    """Read at every success, never at construction, so a live change applies (it was marked
+    setup, so its slider rebuilt the model and wiped the class's run)."""
+    model = InnovationModel(rng=2, successes_per_stage=20, **SMALL)
+    for _ in range(10):
+        model.step()
+    assert all(m.stage == "idea" for m in model.actors_of("maker"))  # 20 successes: nobody moved
+    model.set_live(successes_per_stage=1)
+    for _ in range(10):
+        model.step()
+    assert any(m.stage != "idea" for m in model.actors_of("maker"))
