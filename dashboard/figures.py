@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from abm.rules.coupling import GRADES, grade_bounds
-from dashboard.simulation import KINDS, ORIGINS, STAGES, Snapshot
+from dashboard.simulation import KINDS, ORIGINS, STAGES, Snapshot, rows_until
 
 # Okabe–Ito colour-blind-safe palette, one colour per kind.
 KIND_COLORS: dict[str, str] = {
@@ -61,6 +61,9 @@ DEFAULT_MAX_EDGES = 4000
 NETWORK_HEIGHT = 560
 CHARTS_HEIGHT = 1000
 AXIS_RANGE = 1.22
+#: Plotly (d3) format of numbers on hover: 4 significant digits in plain decimal notation,
+#: trailing zeros trimmed ("2,898", "0.5"); ".3g" switched to exponent notation ("2.90e+3").
+HOVER_NUMBER = ",.4~r"
 
 
 def as_figure(spec: dict[str, Any]) -> go.Figure:
@@ -143,9 +146,8 @@ def network_figure(
         max_edges: draw at most this many ties (the most trusted first) to keep frames fast.
         title: figure title (a default names the step and counts).
     """
-    visible_kinds = set(KINDS if kinds is None else kinds)
-    kind_ok = np.array([k in visible_kinds for k in KINDS] + [True])  # index -1 → True
-    node_ok = kind_ok[snap.kind]
+    visible = set(KINDS if kinds is None else kinds)
+    node_ok = _shown_actors(snap, kinds)
     pos_of = {int(u): i for i, u in enumerate(snap.uids.tolist())}
 
     traces: list[dict[str, Any]] = []
@@ -154,19 +156,13 @@ def network_figure(
     # ---- ties: always the same traces (one per origin × trust band, possibly empty), so the
     # page can update the widget in place from frame to frame.
     n_pairs = len(snap.edge_a)
-    drawn = 0
+    ia, ib, sel, n_visible = _ties_to_draw(snap, node_ok, min_trust, max_edges)
+    drawn = len(sel)
     xy = snap.xy.astype(float)
     edge_xy: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
     selected_xy = (np.zeros(0), np.zeros(0))
     if n_pairs:
-        ia = np.fromiter((pos_of[int(a)] for a in snap.edge_a), dtype=np.int64, count=n_pairs)
-        ib = np.fromiter((pos_of[int(b)] for b in snap.edge_b), dtype=np.int64, count=n_pairs)
         trust = snap.pair_trust
-        keep = node_ok[ia] & node_ok[ib] & (trust >= min_trust)
-        sel = np.flatnonzero(keep)
-        if len(sel) > max_edges:
-            sel = sel[np.argsort(-trust[sel], kind="stable")[:max_edges]]
-        drawn = len(sel)
         for o in range(len(ORIGINS)):
             for b, (lo, _, _) in enumerate(TRUST_BANDS):
                 hi = TRUST_BANDS[b + 1][0] if b + 1 < len(TRUST_BANDS) else 1.01
@@ -229,7 +225,7 @@ def network_figure(
     # ---- actors, one trace per kind (legend)
     sizes = node_sizes(snap, size_by)
     for k, kind in enumerate(KINDS):
-        if kind not in visible_kinds:
+        if kind not in visible:
             continue
         idx = np.flatnonzero(snap.kind == k)
         trace_uids[len(traces)] = snap.uids[idx]
@@ -277,7 +273,12 @@ def network_figure(
     )
 
     if title is None:
-        shown = f" (strongest {drawn} shown)" if drawn < n_pairs else ""
+        if drawn < n_visible:  # the cap on ties drawn applied
+            shown = f" (strongest {drawn} of {n_visible} shown)"
+        elif n_visible < n_pairs:  # the kind and trust filters hid some
+            shown = f" ({n_visible} shown by the filters)"
+        else:
+            shown = ""
         title = (
             f"Trust network at step {snap.step}: {snap.n_actors} actors, "
             f"{n_pairs} tied pairs{shown}"
@@ -387,7 +388,7 @@ def charts_figure(
         snap: the snapshot shown (its step is marked on every time axis).
         x_max: right end of the time axes (the latest step run), so replay keeps the scale.
     """
-    df = reporters.iloc[: snap.n_rows] if snap.n_rows >= 0 else reporters
+    df = rows_until(reporters, snap)
     steps = (
         df.index.to_numpy(dtype=float)
         if df.index.dtype.kind in "iu"
@@ -472,7 +473,7 @@ def charts_figure(
                 "xaxis": xref,
                 "yaxis": yref,
                 "line": {"color": color, "width": 2},
-                "hovertemplate": f"{name}: %{{y:.3g}}<extra></extra>",
+                "hovertemplate": f"{name}: %{{y:{HOVER_NUMBER}}}<extra></extra>",
                 **extra,
             }
         )
@@ -639,6 +640,33 @@ def _mpl_figure(w: float, h: float):
     return Figure(figsize=(w, h), dpi=110)
 
 
+def _shown_actors(snap: Snapshot, kinds: Iterable[str] | None) -> np.ndarray:
+    """Per actor of the snapshot: is its kind shown (all kinds when ``kinds`` is None)."""
+    visible = set(KINDS if kinds is None else kinds)
+    kind_ok = np.array([k in visible for k in KINDS] + [True])  # index -1 → True
+    return kind_ok[snap.kind]
+
+
+def _ties_to_draw(
+    snap: Snapshot, node_ok: np.ndarray, min_trust: float, max_edges: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Endpoint positions of every tied pair, the pairs to draw, and how many pass the filters.
+
+    A pair passes when both actors are shown and its trust is at least ``min_trust``; beyond
+    ``max_edges`` only the most trusted are drawn. The page and the PNG export share this.
+    """
+    n = len(snap.edge_a)
+    pos_of = {int(u): i for i, u in enumerate(snap.uids.tolist())}
+    ia = np.fromiter((pos_of[int(a)] for a in snap.edge_a), dtype=np.int64, count=n)
+    ib = np.fromiter((pos_of[int(b)] for b in snap.edge_b), dtype=np.int64, count=n)
+    trust = snap.pair_trust
+    sel = np.flatnonzero(node_ok[ia] & node_ok[ib] & (trust >= min_trust)) if n else ia[:0]
+    n_visible = len(sel)
+    if n_visible > max_edges:
+        sel = sel[np.argsort(-trust[sel], kind="stable")[:max_edges]]
+    return ia, ib, sel, n_visible
+
+
 def network_png(
     snap: Snapshot,
     *,
@@ -654,16 +682,10 @@ def network_png(
     fig = _mpl_figure(9, 9)
     ax = fig.add_subplot(1, 1, 1)
     visible = set(KINDS if kinds is None else kinds)
-    kind_ok = np.array([k in visible for k in KINDS] + [True])
-    node_ok = kind_ok[snap.kind]
-    pos_of = {int(u): i for i, u in enumerate(snap.uids.tolist())}
+    node_ok = _shown_actors(snap, kinds)
+    ia, ib, sel, _ = _ties_to_draw(snap, node_ok, min_trust, max_edges)
     if len(snap.edge_a):
-        ia = np.array([pos_of[int(a)] for a in snap.edge_a])
-        ib = np.array([pos_of[int(b)] for b in snap.edge_b])
         trust = snap.pair_trust
-        sel = np.flatnonzero(node_ok[ia] & node_ok[ib] & (trust >= min_trust))
-        if len(sel) > max_edges:
-            sel = sel[np.argsort(-trust[sel], kind="stable")[:max_edges]]
         for o, origin in enumerate(ORIGINS):
             m = sel[snap.origin[sel] == o]
             if not len(m):
@@ -722,7 +744,7 @@ def network_png(
 
 def charts_png(reporters: pd.DataFrame, snap: Snapshot) -> bytes:
     """PNG of the time-series charts up to the snapshot's step (matplotlib)."""
-    df = reporters.iloc[: snap.n_rows] if snap.n_rows >= 0 else reporters
+    df = rows_until(reporters, snap)
     fig = _mpl_figure(12, 11)
     axes = fig.subplots(3, 2).ravel()
     x = np.arange(len(df))
@@ -878,7 +900,7 @@ def comparison_figure(
                     "name": label if len(series) <= 1 else f"{label} (mean of {len(series)} seeds)",
                     "legendgroup": f"arm{k}",
                     "showlegend": p == 0,
-                    "hovertemplate": f"{label}: %{{y:.3g}}<extra></extra>",
+                    "hovertemplate": f"{label}: %{{y:{HOVER_NUMBER}}}<extra></extra>",
                 }
             )
     return {"data": traces, "layout": layout}

@@ -391,7 +391,7 @@ def Exports(sim: Simulation, state: dict):
                 mime_type="image/png",
             )
             solara.FileDownload(
-                lambda: figures.reporters_csv(sim.reporters()),
+                lambda: figures.reporters_csv(sim.reporters_until(snap())),
                 filename="reporters.csv",
                 label="Reporters (CSV)",
                 mime_type="text/csv",

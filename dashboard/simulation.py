@@ -45,6 +45,11 @@ def model_graph(model: Any) -> nx.DiGraph:
     return net if isinstance(net, nx.Graph) else model.graph
 
 
+def rows_until(reporters: pd.DataFrame, snap: Snapshot) -> pd.DataFrame:
+    """The reporter rows that existed when ``snap`` was taken (all of them for a live view)."""
+    return reporters.iloc[: snap.n_rows] if snap.n_rows >= 0 else reporters
+
+
 @dataclass
 class Snapshot:
     """Everything the page draws for one step, in compact arrays.
@@ -387,8 +392,7 @@ class Simulation:
 
     def reporters_until(self, snap: Snapshot) -> pd.DataFrame:
         """Reporter rows up to and including the snapshot's step."""
-        df = self.reporters()
-        return df.iloc[: snap.n_rows] if snap.n_rows >= 0 else df
+        return rows_until(self.reporters(), snap)
 
     def describe(self, uid: int) -> dict[str, Any] | None:
         """Live state of an actor (``None`` when it is gone or while a step is running)."""

@@ -11,7 +11,7 @@ from widget_tree import walk_widgets
 
 from abm.network import ORIGINS
 from abm.params import param_specs
-from dashboard import figures
+from dashboard import figures, teaching
 from dashboard.controls import controls, grouped_controls, parse_seed, widget_kind
 from dashboard.layout import IncrementalLayout
 from dashboard.page import Page
@@ -267,6 +267,47 @@ def test_tidy_spreads_the_network_and_sends_untied_actors_to_the_ring():
     r_tied = np.array([radius[u] for u in tied])
     assert np.median(r_tied) > 0.3 and r_tied.max() <= 1.0, (np.median(r_tied), r_tied.max())
     assert all(radius[u] >= RING_RADIUS - 1e-9 for u in graph.nodes if graph.degree(u) == 0)
+
+
+def test_network_title_tells_filters_from_the_cap():
+    """The title says "strongest N of M shown" only when the cap on ties drawn applied, and how
+    many the kind filter left otherwise (it called the filtered ties "the strongest")."""
+    sim = Simulation(seed=2)
+    for _ in range(10):
+        sim.step()
+    snap = sim.latest
+    kinds = ["maker", "enterprise"]
+    kind_of = dict(zip(snap.uids.tolist(), snap.kind.tolist(), strict=True))
+    ok = {figures.KINDS.index(k) for k in kinds}
+    both = sum(
+        kind_of[int(a)] in ok and kind_of[int(b)] in ok
+        for a, b in zip(snap.edge_a, snap.edge_b, strict=True)
+    )
+    assert 0 < both < len(snap.edge_a)
+    title = figures.network_figure(snap, kinds=kinds).spec["layout"]["title"]["text"]
+    assert f"({both} shown by the filters)" in title and "strongest" not in title
+    capped = figures.network_figure(snap, max_edges=5).spec["layout"]["title"]["text"]
+    assert f"(strongest 5 of {len(snap.edge_a)} shown)" in capped
+
+
+def test_hover_numbers_never_use_exponent_notation():
+    """Hover labels of the time series use d3's "r" (significant digits, plain decimals), not
+    "g", which shows 2898.3 as "2.90e+3" on a projector."""
+    import re
+
+    sim = Simulation(seed=2)
+    for _ in range(3):
+        sim.step()
+    specs = [figures.charts_figure(sim.reporters(), sim.latest)]
+    frames = [[sim.reporters()], [sim.reporters()]]
+    specs.append(figures.comparison_figure(teaching.AB_MEASURES, frames, ["A", "B"], steps=3))
+    formats = [
+        f
+        for spec in specs
+        for trace in spec["data"]
+        for f in re.findall(r"%\{y:([^}]*)\}", trace.get("hovertemplate", ""))
+    ]
+    assert formats and all(f.endswith("r") for f in formats), set(formats)
 
 
 def test_snapshots_are_bounded():
