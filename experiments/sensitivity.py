@@ -59,6 +59,14 @@ def _outputs(res: Results, column: str) -> np.ndarray:
 
 def analyze(res: Results, reporter: str, statistic: str) -> pd.DataFrame:
     """Sensitivity indices of one reporter's statistic; one row per parameter."""
+    return _analyze(res, reporter, statistic)[0]
+
+
+def _analyze(
+    res: Results, reporter: str, statistic: str
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """First-order and total indices (one row per parameter) and, for a Sobol design with
+    ``second_order``, the second-order indices (one row per pair of parameters)."""
     column = f"{statistic}_{reporter}"
     problem = _problem(res)
     y = _outputs(res, column)
@@ -68,6 +76,7 @@ def analyze(res: Results, reporter: str, statistic: str) -> pd.DataFrame:
         {"reporter": reporter, "statistic": statistic, "parameter": problem["names"]}
     )
     constant = float(np.nanstd(y)) == 0.0
+    second = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if res.kind == "sobol":
@@ -94,6 +103,22 @@ def analyze(res: Results, reporter: str, statistic: str) -> pd.DataFrame:
                 ST=si["ST"],
                 ST_conf=si["ST_conf"],
             )
+            if d.get("second_order", False):
+                names, k = problem["names"], problem["num_vars"]
+                pairs = [(i, j) for i in range(k) for j in range(i + 1, k)]
+                s2 = si.get("S2", np.full((k, k), np.nan))
+                s2_conf = si.get("S2_conf", np.full((k, k), np.nan))
+                second = pd.DataFrame(
+                    {
+                        "reporter": reporter,
+                        "statistic": statistic,
+                        "parameter": [names[i] for i, _ in pairs],
+                        "with_parameter": [names[j] for _, j in pairs],
+                        "method": "sobol",
+                        "S2": [float(s2[i, j]) for i, j in pairs],
+                        "S2_conf": [float(s2_conf[i, j]) for i, j in pairs],
+                    }
+                )
         else:
             from SALib.analyze import morris
 
@@ -122,7 +147,7 @@ def analyze(res: Results, reporter: str, statistic: str) -> pd.DataFrame:
             )
     out["n_points"] = len(y)
     out["replicates"] = int(res.done.groupby("point").size().min())
-    return out
+    return out, second
 
 
 def sensitivity_experiment(
@@ -149,13 +174,23 @@ def sensitivity_experiment(
     if stat not in STATISTICS:
         raise SpecError(f"statistic {stat!r} is invalid; expected one of {', '.join(STATISTICS)}")
     names = res.analysis_reporters(reporters)
-    table = pd.concat([analyze(res, r, stat) for r in names], ignore_index=True)
+    results = [_analyze(res, r, stat) for r in names]
+    table = pd.concat([first for first, _ in results], ignore_index=True)
     out = Path(to) if to else res.folder / "figures"
     out.mkdir(parents=True, exist_ok=True)
     paths = [res.folder / "sensitivity.csv", res.folder / "sensitivity.parquet"]
     with storage.atomic_path(paths[0]) as tmp:
         table.to_csv(tmp, index=False)
     storage.write_frame(paths[1], table)
+    seconds = [s for _, s in results if s is not None]
+    if seconds:  # second-order Sobol indices: one row per reporter and pair of parameters
+        pairs = pd.concat(seconds, ignore_index=True)
+        csv2 = res.folder / "sensitivity_second_order.csv"
+        parquet2 = res.folder / "sensitivity_second_order.parquet"
+        with storage.atomic_path(csv2) as tmp:
+            pairs.to_csv(tmp, index=False)
+        storage.write_frame(parquet2, pairs)
+        paths += [csv2, parquet2]
     for r in names:
         paths.append(
             _plot(table[table["reporter"] == r], res, r, stat, out / f"{prefix}sensitivity_{r}.png")
