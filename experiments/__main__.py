@@ -1,14 +1,18 @@
 """Command line: ``python -m experiments run|plot|sensitivity ...`` (also ``collab-experiments``).
 
 Errors in what the user gave (spec, options, folders) print one line ``error: ...`` and exit
-with status 2; failed runs exit with 1 after the sweep; Ctrl-C exits with 130 after saving.
+with status 2; failed runs exit with 1 after the sweep; Ctrl-C exits with 130 after saving, and
+so does SIGTERM (what ``kill`` and batch schedulers such as SLURM send): the runs finished so
+far are kept, the worker processes are stopped, and ``--resume`` completes the sweep.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
 
 EXIT_FAILED_RUNS = 1
 EXIT_USAGE = 2
@@ -64,6 +68,11 @@ def _engine_label(engine: object) -> str:
     return f"Dask LocalCluster with {d['local_cluster_workers']} workers"
 
 
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM stops a sweep the way Ctrl-C does (save, stop the workers, exit 130)."""
+    raise KeyboardInterrupt
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from experiments.engines import make_engine
     from experiments.runner import Interrupted, run_experiment
@@ -72,6 +81,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise UserError(f"--workers must be >= 1, got {args.workers}")
     spec = load_spec(args.spec)
+    signal.signal(signal.SIGTERM, _terminate)
     engine = make_engine(args.workers, dask_local=args.dask_local, scheduler=args.scheduler)
     d = spec.design
     if not args.quiet:

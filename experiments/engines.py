@@ -206,7 +206,7 @@ class DaskEngine:
         if self.scheduler:
             try:
                 return Client(self.scheduler, timeout="30s"), None, True
-            except (OSError, TimeoutError) as e:
+            except (OSError, TimeoutError, ValueError) as e:  # ValueError: a malformed address
                 raise ConnectionError(
                     f"cannot reach the Dask scheduler at {self.scheduler!r} ({e})"
                 ) from None

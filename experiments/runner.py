@@ -381,18 +381,22 @@ def _sweep(
     manifest_path = folder / "manifest.json"
 
     if folder.exists() and any(folder.iterdir()):
+        is_experiment = manifest_path.exists() or runs_dir.exists()
+        has_results = runs_dir.exists() and any(runs_dir.glob("*.parquet"))
         if overwrite:
-            if not manifest_path.exists() and not runs_dir.exists():
+            if not is_experiment:
                 raise ExistingResults(
                     f"{folder} exists and does not look like an experiment folder; "
                     "refusing to delete it (choose another --out)"
                 )
             shutil.rmtree(folder)
-        elif not resume:
+        elif not resume and (has_results or not is_experiment):
             raise ExistingResults(
                 f"{folder} already holds results; use --resume to complete or reuse them, "
                 "--overwrite to start again, or another --out"
             )
+        # else: a session that stopped before its first run finished left only its manifest
+        # and design; nothing to keep, so this session starts afresh.
     runs_dir.mkdir(parents=True, exist_ok=True)
     storage.remove_stale_temporaries(runs_dir)
     storage.remove_stale_temporaries(folder)
@@ -435,6 +439,7 @@ def _sweep(
             if res.status == "done":
                 _write_result(runs_dir, task, res, spec)
                 rec.update(status="done", error=None)
+                rec.pop("traceback", None)  # of an earlier failed attempt
             else:
                 failures[res.run_id] = res.error or "unknown error"
                 rec.update(status="failed", error=res.error)

@@ -143,9 +143,12 @@ def check_value(info: FieldInfo, value: Any, where: str) -> Any:
                 raise bad
             value = int(value)
     elif info.type is float:
+        try:
+            value = float(value)  # an integer beyond 1.8e308 (TOML allows it) overflows here
+        except OverflowError:
+            raise bad from None
         if not math.isfinite(value):
             raise bad
-        value = float(value)
     if (info.min is not None and value < info.min) or (info.max is not None and value > info.max):
         raise bad
     return value
@@ -531,7 +534,10 @@ def _sampled(
                 or any(isinstance(x, bool) or not isinstance(x, int | float) for x in b)
             ):
                 raise ctx.error(f"bounds of {name!r} must be [low, high] numbers, got {b!r}", name)
-            lo, hi = float(b[0]), float(b[1])
+            try:
+                lo, hi = float(b[0]), float(b[1])
+            except OverflowError:
+                raise ctx.error(f"bounds of {name!r} are too large numbers: {b!r}", name) from None
             where = _where(ctx, name, "[design.bounds]")
             if info.type is int and not (lo.is_integer() and hi.is_integer()):
                 raise SpecError(f"{where}: bounds of integer parameter {name!r} must be integers")

@@ -284,6 +284,7 @@ def test_failed_run_is_recorded_and_the_sweep_continues_then_resume_reruns_it(
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["runs"]["p00001-r000"]["attempts"] == 2
     assert manifest["runs"]["p00001-r000"]["error"] is None
+    assert "traceback" not in manifest["runs"]["p00001-r000"]  # kept only while it failed
 
 
 def test_killed_worker_fails_its_runs_only_and_the_pool_is_replaced(tmp_path) -> None:
@@ -322,6 +323,22 @@ def test_cli_errors_are_one_line_and_exit_2(args, expected, tmp_path, capsys) ->
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_malformed_scheduler_address_is_one_line_and_does_not_block_the_next_run(
+    tmp_path, capsys
+) -> None:
+    """``--scheduler garbage`` made Dask raise ValueError from deep inside (a traceback), and
+    the folder it had started then refused the next run ("already holds results")."""
+    spec = tmp_path / "s.toml"
+    spec.write_text(TINY)
+    out = tmp_path / "out"
+    code = main(["run", str(spec), "--out", str(out), "--scheduler", "garbage", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: cannot reach the Dask scheduler at 'garbage'")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert main(["run", str(spec), "--out", str(out), "--quiet"]) == 0  # no runs to keep
+    assert len(list((out / "tiny" / "runs").glob("*.parquet"))) == 4
+
+
 def test_cli_reports_a_bad_spec_without_traceback_in_a_real_process(tmp_path) -> None:
     spec = tmp_path / "bad.toml"
     spec.write_text(TINY.replace("n_makers = 10", "n_makerz = 10"))
@@ -337,6 +354,51 @@ def test_cli_reports_a_bad_spec_without_traceback_in_a_real_process(tmp_path) ->
         f"error: {spec}, line 9: unknown parameter 'n_makerz' in [overrides]; "
         "did you mean 'n_makers'?\n"
     )
+
+
+def test_sigterm_saves_the_finished_runs_and_stops_the_workers(tmp_path) -> None:
+    """``kill`` (SIGTERM, what batch schedulers send) ends a 2-worker sweep like Ctrl-C: exit
+    130, the manifest marks the session interrupted, the summary is written, and no worker
+    process outlives the driver (they were left running before: SIGTERM skipped the clean-up)."""
+    import signal
+    import time
+
+    spec = tmp_path / "long.toml"
+    spec.write_text(
+        TINY.replace("steps = 15", "steps = 60").replace("replicates = 2", "replicates = 20")
+    )
+    out = tmp_path / "out"
+    command = ["run", str(spec), "--out", str(out), "--workers", "2"]
+    log = tmp_path / "stderr.txt"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),  # a file, not a pipe: a worker left alive cannot hold it open
+        start_new_session=True,  # its own process group: every worker it starts is in it
+    )
+    runs = out / "tiny" / "runs"
+    deadline = time.monotonic() + 120
+    while not (runs.exists() and any(runs.glob("*.parquet"))):
+        assert proc.poll() is None and time.monotonic() < deadline, "no run finished"
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    assert proc.returncode == 130, log.read_text()
+    manifest = json.loads((out / "tiny" / "manifest.json").read_text())
+    assert manifest["sessions"][-1]["status"] == "interrupted"
+    assert (out / "tiny" / "summary.parquet").exists()
+    done = sum(r["status"] == "done" for r in manifest["runs"].values())
+    assert 0 < done < 40 and len(list(runs.glob("*.parquet"))) == done
+    for _ in range(50):  # the group is gone once every worker has exited
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("worker processes outlived the driver")
 
 
 def test_cli_run_plot_and_rerun_without_resume(tmp_path, capsys) -> None:

@@ -83,6 +83,18 @@ def test_wrong_types_are_rejected_not_coerced() -> None:
     assert "replicates = 0 is invalid; expected an integer in [1," in msg
 
 
+def test_integers_too_large_for_a_float_are_refused_by_name() -> None:
+    """TOML allows integers of any size; beyond 1.8e308 ``float()`` overflows. They are out of
+    range like any other value (an OverflowError traceback escaped before)."""
+    huge = "1" + "0" * 340
+    msg = error_of(BASE + f"trust_decay = {huge}\n")
+    assert "trust_decay = " in msg and "[0.0, 0.5]" in msg
+    msg = error_of(
+        BASE + f"[design]\nkind = 'lhs'\nn = 4\n[design.bounds]\ntrust_decay = [0, {huge}]\n"
+    )
+    assert "bounds of 'trust_decay'" in msg
+
+
 def test_whole_float_for_an_int_parameter_is_accepted_as_int() -> None:
     spec = parse_spec(BASE.replace("n_makers = 10", "n_makers = 12.0"), "t.toml")
     assert spec.overrides["n_makers"] == 12 and isinstance(spec.overrides["n_makers"], int)
