@@ -80,6 +80,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UserError(f"--workers must be >= 1, got {args.workers}")
+    if args.workers is not None and args.scheduler:
+        raise UserError(
+            "--workers has no effect with --scheduler (the cluster's workers run the sweep); "
+            "drop one of them"
+        )
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {args.out}: is a file, not a folder")
     spec = load_spec(args.spec)
     signal.signal(signal.SIGTERM, _terminate)
     engine = make_engine(args.workers, dask_local=args.dask_local, scheduler=args.scheduler)

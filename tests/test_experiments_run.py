@@ -311,6 +311,11 @@ def test_killed_worker_fails_its_runs_only_and_the_pool_is_replaced(tmp_path) ->
         (["run", "SPEC", "--workers", "0"], "error: --workers must be >= 1, got 0"),
         (["plot", "/nonexistent-folder"], "error: /nonexistent-folder: results folder not found"),
         (["sensitivity", "TMP"], "error: TMP: not an experiment folder"),
+        (
+            ["run", "SPEC", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],
+            "error: --workers has no effect with --scheduler",
+        ),
+        (["run", "SPEC", "--out", "SPEC"], "error: --out SPEC: is a file, not a folder"),
     ],
 )
 def test_cli_errors_are_one_line_and_exit_2(args, expected, tmp_path, capsys) -> None:
@@ -319,7 +324,7 @@ def test_cli_errors_are_one_line_and_exit_2(args, expected, tmp_path, capsys) ->
     code = main([{"SPEC": str(spec), "TMP": str(tmp_path)}.get(a, a) for a in args])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.startswith(expected.replace("TMP", str(tmp_path)))
+    assert err.startswith(expected.replace("TMP", str(tmp_path)).replace("SPEC", str(spec)))
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
