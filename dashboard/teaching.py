@@ -254,8 +254,10 @@ LESSONS: tuple[Lesson, ...] = (
         ),
         a=Arm(
             "Equal split",
-            "Returns split equally among members.",
-            small(_B.replace(sharing_rule="equal")),
+            "Returns split equally among members, agreed in a negotiated contract.",
+            # Negotiated, as in B: under the baseline's adaptive contracts low-trust teams get
+            # strict ones, which split by contribution whatever the rule (a quarter of them).
+            small(_B.replace(sharing_rule="equal", contract_mode="negotiated")),
         ),
         b=Arm(
             "Contribution and risk",

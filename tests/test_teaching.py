@@ -74,6 +74,15 @@ def test_trust_time_quotes_the_forgetting_rates_it_runs():
     assert a in section and b in section
 
 
+def test_pie_lesson_changes_only_the_sharing_rule():
+    """ "A and B are identical except for the one thing the question is about": in lesson 3
+    that is the split (world A kept the baseline's adaptive contracts, whose strict contracts
+    split by contribution, while B negotiates)."""
+    item = teaching.lesson("pie")
+    a, b = item.a.params.to_dict(), item.b.params.to_dict()
+    assert sorted(k for k in a if a[k] != b[k]) == ["sharing_rule"]
+
+
 def test_bad_lesson_definitions_are_refused():
     item = teaching.LESSONS[0]
     with pytest.raises(ValueError, match="2 to 4 options"):
