@@ -356,6 +356,9 @@ class InnovationModel(mesa.Model):
         # The gap and the offers are plain floats: this loop runs for every candidate.
         gap = list(project.required_list)
         own = init.commitment(gap, p.inkind_cost)
+        if left_sum(own) <= 1e-9:  # nothing to put in (broke): as a candidate, it would not join
+            self.tally["n_projects_abandoned"] += 1
+            return False
         project.add_member(init, own, "self", 0.0)
         gap = [g - o for g, o in zip(gap, own, strict=True)]
         candidates = self._candidates(project, gap)
@@ -447,7 +450,8 @@ class InnovationModel(mesa.Model):
         if not kinds:
             return []
         g = [max(x, 0.0) for x in gap]
-        fit = [_filled(_PROFILE[kd], g) + 1e-3 for kd in kinds]
+        unit = self.params.project_size / 4.0  # kind profiles are in units of project_size / 4
+        fit = [_filled([v * unit for v in _PROFILE[kd]], g) + 1e-3 for kd in kinds]
         total, cum, acc = left_sum(fit), [], 0.0
         for f in fit:
             acc += f / total
@@ -561,8 +565,8 @@ class InnovationModel(mesa.Model):
 
     # ------------------------------------------------------------------ 4. contract
     def write_contract(self, project: Project) -> None:
-        """Strictness = 1 − mean pairwise trust; strict contracts fix shares by commitment and
-        pay monitoring; trusted teams negotiate (seed 002)."""
+        """Strictness = 1 − mean pairwise trust; strict contracts fix shares by contribution (the
+        units delivered) and pay monitoring; trusted teams negotiate (seed 002)."""
         p = self.params
         project.strictness = trust.contract_strictness(self._pair_trusts(project))
         if p.contract_mode == "strict":
@@ -716,7 +720,7 @@ class InnovationModel(mesa.Model):
 
     # ------------------------------------------------------------------ 8. benefits
     def distribute_benefits(self, project: Project) -> None:
-        """Split net returns by the configured rule (strict contracts: by commitment)."""
+        """Split net returns by the configured rule (strict contracts: by units delivered)."""
         p = self.params
         if not project.success:
             project.shares = np.zeros(project.n)

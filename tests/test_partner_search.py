@@ -74,3 +74,42 @@ def test_a_capable_candidate_joins_where_an_incapable_one_declines(
     )
     assert threshold_ok, "the test needs the default trust threshold to let a stranger in"
     assert model._accepts(cand, project.initiator, project, HALF, 0.0) is joins
+
+
+def test_a_broke_initiator_drops_its_initiative_before_searching() -> None:
+    """An initiator with nothing to commit would not join anyone's team (a candidate with an
+    empty offer is skipped), so it does not go ahead alone either: 0 ≥ (1 + outside option) × 0
+    used to pass its own test, and such projects ran on services and luck alone."""
+    model, project = _setup(candidate_capability=1.0)
+    init = project.initiator
+    fresh = Project(
+        initiator=init, stage="idea", required=np.ones(4), fields=np.array([0]), value=10.0
+    )
+    init.wealth = 0.0
+    before = model.tally["n_projects_abandoned"]
+    assert model.assemble_team(fresh) is False
+    assert model.tally["n_projects_abandoned"] == before + 1
+    assert fresh.n == 0 and not init.busy
+    assert init.wealth == 0.0  # no stranger screened, no search cost charged
+
+
+@pytest.mark.parametrize("project_size", [2.0, 40.0])
+def test_strangers_are_drawn_by_kind_in_proportion_to_how_their_means_fill_the_gap(
+    project_size: float,
+) -> None:
+    """docs/model.md §7.3: a kind is drawn in proportion to how well its mean resources (profile
+    × project_size / 4) fill the gap. By hand for a gap of (1, 0.3, 0, 0) such units: maker
+    0.15 + 0.2 = 0.35, university 0.5 + 0.3 = 0.8, enterprise 1 + 0.3 = 1.3 (profiles in
+    abm/kinds.py), so shares 0.143, 0.327, 0.531 whatever the project size. Before the fix the
+    unscaled profile met an absolute gap: 0.070 / 0.412 / 0.518 at size 40."""
+    model = InnovationModel(rng=5, project_size=project_size, integration_mode="none")
+    unit = project_size / 4.0
+    gap = [1.0 * unit, 0.3 * unit, 0.0, 0.0]
+    n = 20000
+    drawn = model._sample_strangers(gap, n, np.random.default_rng(1))
+    share = {k: sum(a.kind == k for a in drawn) / n for k in ("maker", "university", "enterprise")}
+    filled = {"maker": 0.35, "university": 0.8, "enterprise": 1.3}
+    total = sum(v * unit + 1e-3 for v in filled.values())
+    for kind, v in filled.items():
+        p = (v * unit + 1e-3) / total
+        assert share[kind] == pytest.approx(p, abs=4 * (p * (1 - p) / n) ** 0.5), (kind, share)
