@@ -56,7 +56,6 @@ def _filled(have: list[float], need: list[float]) -> float:
     return total
 
 
-@functools.cache
 def _stage_thresholds(p: Params) -> dict[str, float]:
     """The trust-stage thresholds of :class:`TrustNetwork` from the parameters."""
     return dict(
@@ -67,6 +66,7 @@ def _stage_thresholds(p: Params) -> dict[str, float]:
     )
 
 
+@functools.cache
 def _coalition_masks(n: int) -> np.ndarray:
     """Every non-empty coalition of ``n`` members as a 0/1 row, row ``k`` = bitmask ``k + 1``."""
     codes = np.arange(1, 2**n)

@@ -278,3 +278,14 @@ def test_withholding_reads_the_same_pairwise_trust_as_the_contract(monkeypatch):
     assert len(seen) > 100 and differing_priors > 0
     for got, expected in seen:
         assert math.isclose(got, expected, rel_tol=1e-12)
+
+
+def test_coalition_masks_are_built_once_per_team_size():
+    """The exact Shapley values read every coalition's mask from one cached, read-only table per
+    team size (a cost the golden baseline cannot see: on 2026-11-29 a new function inserted
+    between it and its cache decorator took the decorator, and every project rebuilt its
+    masks)."""
+    from abm.model import _coalition_masks
+
+    assert _coalition_masks(4) is _coalition_masks(4)
+    assert not _coalition_masks(4).flags.writeable
