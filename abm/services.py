@@ -258,7 +258,9 @@ class ServiceDesk:
             out[f"revenue_{s}"] = closed_revenue + sum(i.revenue for i in insts)
             out[f"losses_{s}"] = closed_losses + sum(i.losses for i in insts)
             if self.mode == "co_construction":  # one pooled capacity, used by every service
-                out[f"capacity_use_{s}"] = self.joint_used / joint_cap if insts else 0.0
+                out[f"capacity_use_{s}"] = (
+                    self.joint_used / joint_cap if insts and joint_cap else 0.0
+                )
             else:
                 cap = sum(i.capacity for i in insts)
                 out[f"capacity_use_{s}"] = sum(i.used for i in insts) / cap if cap else 0.0

@@ -199,9 +199,10 @@ def test_capacity_limits_service_use():
                 assert inst.used <= inst.capacity
 
     _run(_model(service_capacity=1), 20, check)
-    none_served = _run(_model(service_capacity=0), 20)
-    df = none_served.reporters()
-    assert (df.cum_service_fees == 0).all() and (df.cum_insurance_payouts == 0).all()
+    for mode in ("contract", "co_construction"):  # capacity 0: nothing served, use reads 0
+        df = _run(_model(service_capacity=0, integration_mode=mode), 20).reporters()
+        assert (df.cum_service_fees == 0).all() and (df.cum_insurance_payouts == 0).all()
+        assert (df[[f"capacity_use_{k}" for k in SERVICE_KINDS]] == 0).all().all()
 
 
 # Reporter checks: each recomputes a reporter from the model's state (the step's executed
