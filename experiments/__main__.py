@@ -9,8 +9,11 @@ far are kept, the worker processes are stopped, and ``--resume`` completes the s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -73,6 +76,21 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While a sweep runs, SIGTERM is handled like Ctrl-C; the previous handler comes back
+    afterwards (``main`` may be called from Python, e.g. by the tests). Signal handlers can
+    only be set in the main thread; elsewhere SIGTERM keeps its default."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from experiments.engines import make_engine
     from experiments.runner import Interrupted, run_experiment
@@ -89,7 +107,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {args.out}: is a file, not a folder")
     spec = load_spec(args.spec)
-    signal.signal(signal.SIGTERM, _terminate)
     engine = make_engine(args.workers, dask_local=args.dask_local, scheduler=args.scheduler)
     d = spec.design
     if not args.quiet:
@@ -101,14 +118,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        report = run_experiment(
-            spec,
-            args.out,
-            engine,
-            resume=args.resume,
-            overwrite=args.overwrite,
-            quiet=args.quiet,
-        )
+        with _sigterm_as_interrupt():
+            report = run_experiment(
+                spec,
+                args.out,
+                engine,
+                resume=args.resume,
+                overwrite=args.overwrite,
+                quiet=args.quiet,
+            )
     except Interrupted as e:
         print(
             f"interrupted: {e.done} of {e.total} runs done and saved in {e.folder}; "

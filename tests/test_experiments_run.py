@@ -328,6 +328,17 @@ def test_cli_errors_are_one_line_and_exit_2(args, expected, tmp_path, capsys) ->
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_the_sigterm_handler_is_restored_after_a_run_from_python(tmp_path) -> None:
+    """``main`` called from Python (a notebook, these tests) leaves SIGTERM as it found it."""
+    import signal
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(TINY)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["run", str(spec), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_malformed_scheduler_address_is_one_line_and_does_not_block_the_next_run(
     tmp_path, capsys
 ) -> None:
