@@ -37,7 +37,7 @@ from abm.network import TrustNetwork
 from abm.params import Params, check_names, spec
 from abm.reporters import ALL_REPORTERS, metric_getter
 from abm.rules import coupling, left_sum, member_sums, risk, sharing, short_mean, trust
-from abm.scenarios import get_scenario
+from abm.scenarios import SCENARIOS, get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
 from agents.actors import ACTOR_CLASSES, Actor, MakerTeam, outlay_of
@@ -155,7 +155,8 @@ class InnovationModel(mesa.Model):
         rng: the run's seed (an int). ``None`` draws one from OS entropy and records it in
             ``self.seed`` so the run can be repeated.
         scenario: a scenario name from :mod:`abm.scenarios` used as the base when ``params`` is
-            None. (Mesa's SolaraViz may pass its own scenario object; that is ignored.)
+            None (giving both is an error). Mesa's SolaraViz may pass its own scenario object;
+            that one is ignored. Anything else is refused.
         **overrides: parameter values replacing those of the base, validated by ``Params``.
     """
 
@@ -168,8 +169,20 @@ class InnovationModel(mesa.Model):
         **overrides: Any,
     ) -> None:
         base = params
+        if isinstance(scenario, str):
+            if base is not None:
+                raise ValueError(
+                    f"give either params or scenario={scenario!r}, not both (overrides apply to "
+                    "either)"
+                )
+            base = get_scenario(scenario)
+        elif scenario is not None and not type(scenario).__module__.startswith("mesa."):
+            raise ValueError(
+                f"scenario must be a scenario name (one of {', '.join(SCENARIOS)}), got "
+                f"{scenario!r}"
+            )
         if base is None:
-            base = get_scenario(scenario) if isinstance(scenario, str) else Params()
+            base = Params()
         elif not isinstance(base, Params):
             raise ValueError(f"params must be a Params instance, got {type(base).__name__}")
         check_names(overrides)

@@ -124,6 +124,11 @@ class ParamsBase:
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # Unknown keywords get a ValueError with the nearest valid name, not a bare TypeError.
+        if args:
+            raise ValueError(
+                f"{cls.__name__} takes parameters by name (name=value), got {len(args)} "
+                "positional value(s)"
+            )
         check_names(kwargs, cls)
         return object.__new__(cls)  # (slots=True rebuilds the class, so no zero-arg super())
 
@@ -131,8 +136,10 @@ class ParamsBase:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             _validate_field(f, value)
-            if type(f.default) is float and type(value) is int:
-                object.__setattr__(self, f.name, float(value))  # 1 → 1.0, so to_dict is typed
+            kind = type(f.default)
+            if kind in (int, float, str) and type(value) is not kind:
+                # 1 → 1.0, numpy.float64 → float, an IntEnum → int: plain, typed values
+                object.__setattr__(self, f.name, kind(value))
         self.check_cross_fields()
 
     def check_cross_fields(self) -> None:
@@ -1176,9 +1183,9 @@ def _validate_field(f: dataclasses.Field, value: Any) -> None:
         raise ValueError(bad)
     if kind is int and not isinstance(value, int):
         raise ValueError(bad)
-    if kind is float and not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):  # (never float() a huge int)
         raise ValueError(bad)
-    if not (m["min"] <= value <= m["max"]):
+    if not (m["min"] <= value <= m["max"]):  # exact for ints of any size
         raise ValueError(bad)
 
 

@@ -8,6 +8,7 @@ shifts the draws of another, and the same seed gives the same run on any machine
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import numpy as np
 
@@ -50,16 +51,24 @@ def run_seeds(master_seed: int, n_runs: int) -> list[int]:
     Run ``i``'s seed depends only on the master seed and ``i``, so a run can be re-run or resumed
     alone, on any worker, with the same result.
     """
-    if n_runs < 0:
-        raise ValueError(f"n_runs must be >= 0, got {n_runs}")
-    children = np.random.SeedSequence(int(master_seed)).spawn(n_runs)
+    _check_int("master_seed", master_seed)
+    _check_int("n_runs", n_runs)
+    children = np.random.SeedSequence(int(master_seed)).spawn(int(n_runs))
     return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
 
 
 def run_seed(master_seed: int, index: int) -> int:
     """Seed of run ``index`` of a batch (same as ``run_seeds(master_seed, index + 1)[index]``)."""
+    _check_int("master_seed", master_seed)
+    _check_int("index", index)
     child = np.random.SeedSequence(int(master_seed), spawn_key=(int(index),))
     return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
+def _check_int(name: str, value: Any) -> None:
+    """A non-negative integer (Python or numpy), never a float, string or bool coerced."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
 
 
 def symmetric_dirichlet(rng: np.random.Generator, alpha: float, k: int) -> np.ndarray:

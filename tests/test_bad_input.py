@@ -12,6 +12,7 @@ import abm
 from abm.model import InnovationModel
 from abm.params import spec
 from abm.scenarios import SCENARIOS, get_scenario
+from abm.streams import run_seed, run_seeds
 from agents.actors import Actor
 
 
@@ -145,3 +146,68 @@ def test_set_live_applies_live_parameters(small_model):
 def test_trust_shock_out_of_range(small_model, amount):
     with pytest.raises(ValueError, match="shock"):
         small_model.trust_shock(amount)
+
+
+# Found in a review on 2026-11-29; each failed (a traceback, a silent coercion or a silently
+# ignored argument) before the fix.
+
+
+def test_an_integer_too_large_for_a_float_is_out_of_range(no_agents):
+    with pytest.raises(ValueError, match="'opportunity_rate'"):
+        InnovationModel(rng=1, opportunity_rate=10**400)  # was OverflowError
+
+
+def test_numpy_and_enum_values_are_stored_as_plain_python():
+    import enum
+
+    import numpy as np
+
+    from abm.params import Params
+
+    class Size(enum.IntEnum):
+        SEVEN = 7
+
+    p = Params(opportunity_rate=np.float64(0.3), n_makers=Size.SEVEN)
+    assert type(p.opportunity_rate) is float and type(p.n_makers) is int
+    assert p.to_dict()["n_makers"] == 7 and type(p.to_dict()["n_makers"]) is int
+
+
+def test_positional_parameters_are_refused_by_name():
+    from abm.params import Params
+
+    with pytest.raises(ValueError, match="by name"):
+        Params(5, n_makers=6)  # was a TypeError from __init__
+
+
+def test_scenario_must_be_a_name_and_not_given_with_params(no_agents):
+    from abm.params import Params
+
+    with pytest.raises(ValueError, match="scenario must be a scenario name"):
+        InnovationModel(rng=1, scenario=5)  # was silently the baseline
+    with pytest.raises(ValueError, match="either params or scenario"):
+        InnovationModel(Params(n_makers=7), rng=1, scenario="trust_off")  # scenario was ignored
+    with pytest.raises(ValueError, match="scenario must be a scenario name"):
+        abm.run(rng=1, steps=1, scenario=3)
+
+
+def test_a_mesa_scenario_object_is_ignored():
+    """Mesa's SolaraViz may pass its own scenario object; the model accepts and ignores it."""
+    mesa_scenario = type("Scenario", (), {"__module__": "mesa.experimental.scenarios"})()
+    model = InnovationModel(rng=1, scenario=mesa_scenario, n_makers=5)
+    assert model.params.n_makers == 5 and model.params.trust_on
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: run_seeds(2.7, 3), "master_seed"),
+        (lambda: run_seed("7", 0), "master_seed"),
+        (lambda: run_seed(True, 0), "master_seed"),
+        (lambda: run_seed(7, 1.9), "index"),
+        (lambda: run_seeds(7, "3"), "n_runs"),
+        (lambda: run_seeds(7, -1), "n_runs"),
+    ],
+)
+def test_batch_seeds_refuse_non_integers(call, name):
+    with pytest.raises(ValueError, match=f"{name} must be a non-negative integer"):
+        call()  # floats, strings and bools were coerced (2.7 gave the seeds of 2)
