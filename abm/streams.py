@@ -35,8 +35,7 @@ def _name_key(name: str) -> int:
 
 def stream(seed: int, name: str) -> np.random.Generator:
     """The generator of stream ``name`` for a run with seed ``seed``."""
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    _check_int("seed", seed)
     return np.random.default_rng(np.random.SeedSequence([int(seed), _name_key(name)]))
 
 
@@ -86,6 +85,5 @@ def resolve_seed(rng: int | None) -> int:
     entropy from the OS, returned so that the run can be repeated."""
     if rng is None:
         rng = int(np.random.SeedSequence().generate_state(1)[0])
-    if isinstance(rng, bool) or not isinstance(rng, int | np.integer) or rng < 0:
-        raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
+    _check_int("rng", rng)
     return int(rng)

@@ -9,11 +9,8 @@ far are kept, the worker processes are stopped, and ``--resume`` completes the s
 from __future__ import annotations
 
 import argparse
-import contextlib
 import signal
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -76,23 +73,8 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """While a sweep runs, SIGTERM is handled like Ctrl-C; the previous handler comes back
-    afterwards (``main`` may be called from Python, e.g. by the tests). Signal handlers can
-    only be set in the main thread; elsewhere SIGTERM keeps its default."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGTERM, _terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old)
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    from experiments.engines import make_engine
+    from experiments.engines import make_engine, signal_handled
     from experiments.runner import Interrupted, run_experiment
     from experiments.spec import load_spec
 
@@ -118,7 +100,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
-        with _sigterm_as_interrupt():
+        # Only while the sweep runs: main() may be called from Python (a notebook, the tests).
+        with signal_handled(signal.SIGTERM, _terminate):
             report = run_experiment(
                 spec,
                 args.out,

@@ -65,16 +65,22 @@ def _ignore_sigint() -> None:
 
 
 @contextlib.contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT while child processes start, so they inherit "ignore" (main thread only)."""
+def signal_handled(signum: int, handler: Any) -> Iterator[None]:
+    """``handler`` for ``signum`` inside the block, the previous handler restored after it.
+    Handlers can only be set in the main thread; elsewhere the signal keeps its handling."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old = signal.signal(signum, handler)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        signal.signal(signum, old)
+
+
+def _sigint_ignored() -> contextlib.AbstractContextManager[None]:
+    """Ignore SIGINT while child processes start, so they inherit "ignore"."""
+    return signal_handled(signal.SIGINT, signal.SIG_IGN)
 
 
 class ProcessEngine:
