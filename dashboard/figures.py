@@ -147,7 +147,7 @@ def network_figure(
         title: figure title (a default names the step and counts).
     """
     visible = set(KINDS if kinds is None else kinds)
-    node_ok = _shown_actors(snap, kinds)
+    node_ok = _shown_actors(snap, visible)
     pos_of = {int(u): i for i, u in enumerate(snap.uids.tolist())}
 
     traces: list[dict[str, Any]] = []
@@ -640,9 +640,8 @@ def _mpl_figure(w: float, h: float):
     return Figure(figsize=(w, h), dpi=110)
 
 
-def _shown_actors(snap: Snapshot, kinds: Iterable[str] | None) -> np.ndarray:
-    """Per actor of the snapshot: is its kind shown (all kinds when ``kinds`` is None)."""
-    visible = set(KINDS if kinds is None else kinds)
+def _shown_actors(snap: Snapshot, visible: set[str]) -> np.ndarray:
+    """Per actor of the snapshot: is its kind among the ``visible`` ones."""
     kind_ok = np.array([k in visible for k in KINDS] + [True])  # index -1 → True
     return kind_ok[snap.kind]
 
@@ -682,7 +681,7 @@ def network_png(
     fig = _mpl_figure(9, 9)
     ax = fig.add_subplot(1, 1, 1)
     visible = set(KINDS if kinds is None else kinds)
-    node_ok = _shown_actors(snap, kinds)
+    node_ok = _shown_actors(snap, visible)
     ia, ib, sel, _ = _ties_to_draw(snap, node_ok, min_trust, max_edges)
     if len(snap.edge_a):
         trust = snap.pair_trust
