@@ -12,43 +12,34 @@ from abm.rules.trust import trust_stage
 SMALL = dict(n_makers=20, n_universities=2, n_enterprises=6)
 
 
-def test_stage_thresholds_changed_live_reclassify_every_edge():
-    model = InnovationModel(rng=2, **SMALL)
-    for _ in range(15):
-        model.step()
-    new = dict(
-        stage_trust_consolidation=0.55,
-        stage_trust_cooperation=0.62,
-        stage_projects_consolidation=1,
-        stage_projects_cooperation=2,
-    )
-    model.set_live(**new)
-    model.step()
+def _stages(graph, p: Params) -> list[str]:
+    """Every edge's stage by the scalar rule under ``p``'s thresholds (independent of the
+    network's vectorised classification)."""
     kw = dict(
-        consolidation_trust=new["stage_trust_consolidation"],
-        cooperation_trust=new["stage_trust_cooperation"],
-        consolidation_projects=new["stage_projects_consolidation"],
-        cooperation_projects=new["stage_projects_cooperation"],
-    )
-    stages = [d["stage"] for _, _, d in model.graph.edges(data=True)]
-    expected = [
-        trust_stage(d["trust"], d["n_projects"], **kw) for _, _, d in model.graph.edges(data=True)
-    ]
-    assert stages == expected
-    # the change matters: under the default thresholds fewer edges would be cooperating
-    p = Params()
-    old_kw = dict(
         consolidation_trust=p.stage_trust_consolidation,
         cooperation_trust=p.stage_trust_cooperation,
         consolidation_projects=p.stage_projects_consolidation,
         cooperation_projects=p.stage_projects_cooperation,
     )
-    before = [
-        trust_stage(d["trust"], d["n_projects"], **old_kw)
-        for _, _, d in model.graph.edges(data=True)
-    ]
+    return [trust_stage(d["trust"], d["n_projects"], **kw) for _, _, d in graph.edges(data=True)]
+
+
+def test_stage_thresholds_changed_live_reclassify_every_edge():
+    model = InnovationModel(rng=2, **SMALL)
+    for _ in range(15):
+        model.step()
+    model.set_live(
+        stage_trust_consolidation=0.55,
+        stage_trust_cooperation=0.62,
+        stage_projects_consolidation=1,
+        stage_projects_cooperation=2,
+    )
+    model.step()
+    stages = [d["stage"] for _, _, d in model.graph.edges(data=True)]
+    assert stages == _stages(model.graph, model.params)
+    # the change matters: under the default thresholds fewer edges would be cooperating
     coop = "trust_based_cooperation"
-    assert stages.count(coop) > before.count(coop)
+    assert stages.count(coop) > _stages(model.graph, Params()).count(coop)
 
 
 def test_service_capacity_changed_live_limits_every_institution():
