@@ -14,8 +14,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
+
+import numpy as np
 
 SharingRule = Literal["equal", "proportional", "shapley", "risk_shapley", "nash"]
 IntegrationMode = Literal["none", "contract", "co_construction", "supermarket"]
@@ -70,9 +73,61 @@ class ParamSpec:
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.type is bool:
-            return "True or False"
-        kind = "an int" if self.type is int else "a float"
+            return "a boolean (true or false)"
+        kind = "an integer" if self.type is int else "a number"
+        if self.min is None and self.max is None:
+            return kind
         return f"{kind} in [{self.min}, {self.max}]"
+
+    @property
+    def numeric(self) -> bool:
+        """True for int and float parameters without a list of choices."""
+        return self.choices is None and self.type in (int, float)
+
+    def coerce(self, value: Any) -> Any:
+        """``value`` read the way text-ish input (TOML, a form) means it: a whole float becomes
+        an int for an integer parameter (``3.0`` → ``3``), an int a float for a float
+        parameter. Anything else is returned unchanged for :meth:`check` to judge; nothing is
+        ever clamped."""
+        if self.type is int and isinstance(value, float) and value.is_integer():
+            return int(value)
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return float(value)
+            except OverflowError:  # beyond any float (TOML allows it): check() refuses it
+                return value
+        return value
+
+    def check(self, value: Any) -> Any:
+        """``value`` as a plain value of the parameter's type (an int for a float parameter
+        becomes a float, a numpy float or an IntEnum member a plain float or int), or a
+        ``ValueError`` naming the parameter and its allowed values. The one validation of a
+        single value: :class:`Params`, the experiment specs and the dashboard all use it."""
+        bad = ValueError(
+            f"parameter {self.name!r} = {value!r} is invalid: expected {self.describe_range()}"
+        )
+        if self.choices is not None or self.type in (bool, str):
+            # (type first: ``in`` on an array or a bool for an int choice would mislead)
+            if self.type is bool:
+                typed = isinstance(value, bool | np.bool_)
+            else:
+                typed = isinstance(value, self.type) and not isinstance(value, bool)
+            if not typed or (self.choices is not None and value not in self.choices):
+                raise bad
+            return value if type(value) is self.type else self.type(value)  # a StrEnum → str
+        # numbers.Real / Integral: numpy's scalars too (np.int64 is no int, np.float32 no float)
+        if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+            raise bad
+        integral = isinstance(value, numbers.Integral)
+        if self.type is int and not integral:
+            raise bad
+        if not integral and not math.isfinite(value):  # (never float() a huge int)
+            raise bad
+        if (self.min is not None and value < self.min) or (
+            self.max is not None and value > self.max
+        ):  # exact for ints of any size
+            raise bad
+        return self.type(value)
 
 
 def meta(
@@ -135,11 +190,10 @@ class ParamsBase:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            _validate_field(f, value)
-            kind = type(f.default)
-            if kind in (int, float, str) and type(value) is not kind:
-                # 1 → 1.0, numpy.float64 → float, an IntEnum → int: plain, typed values
-                object.__setattr__(self, f.name, kind(value))
+            # 1 → 1.0, numpy.float64 → float, an IntEnum → int: plain, typed values
+            checked = field_spec(f).check(value)
+            if checked is not value:
+                object.__setattr__(self, f.name, checked)
         self.check_cross_fields()
 
     def check_cross_fields(self) -> None:
@@ -1123,23 +1177,38 @@ _FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(P
 
 
 def field_spec(f: dataclasses.Field) -> ParamSpec:
-    """A dataclass field declared with :func:`meta` as a :class:`ParamSpec`."""
+    """A dataclass field declared with :func:`meta` as a :class:`ParamSpec`.
+
+    Only ``label``, ``min``, ``max`` and ``choices`` are required of the metadata, so a small
+    model's parameters (e.g. a toy model registered with the experiment runner) need not carry
+    the dashboard's and the docs' keys.
+    """
     m = f.metadata
+    default = f.default
+    if default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING:
+        default = f.default_factory()
+    choices = m.get("choices")
     return ParamSpec(
         name=f.name,
-        default=f.default,
-        type=type(f.default),
-        label=m["label"],
-        min=m["min"],
-        max=m["max"],
-        step=m["step"],
-        choices=m["choices"],
-        unit=m["unit"],
-        group=m["group"],
-        help=m["help"],
-        source=m["source"],
-        role=m["role"],
+        default=default,
+        type=type(default),
+        label=m.get("label", f.name),
+        min=m.get("min"),
+        max=m.get("max"),
+        step=m.get("step"),
+        choices=tuple(choices) if choices is not None else None,
+        unit=m.get("unit", ""),
+        group=m.get("group", ""),
+        help=m.get("help", ""),
+        source=m.get("source", ""),
+        role=m.get("role", "live"),
     )
+
+
+def field_specs(params_cls: type) -> dict[str, ParamSpec]:
+    """Metadata of every field of a parameters dataclass (declared with :func:`meta`, or with
+    at least its ``label``/``min``/``max``/``choices`` keys), by name in declaration order."""
+    return {f.name: field_spec(f) for f in dataclasses.fields(params_cls)}
 
 
 def param_specs() -> list[ParamSpec]:
@@ -1166,29 +1235,6 @@ def check_names(names: Any, cls: type | None = None) -> None:
             raise ValueError(f"unknown {what} {name!r}{hint}")
 
 
-def _validate_field(f: dataclasses.Field, value: Any) -> None:
-    m = f.metadata
-    kind = type(f.default)
-    s = field_spec(f)
-    bad = f"parameter {f.name!r} = {value!r} is invalid: expected {s.describe_range()}"
-    if kind is bool:
-        if not isinstance(value, bool):
-            raise ValueError(bad)
-        return
-    if kind is str:
-        if not isinstance(value, str) or value not in m["choices"]:
-            raise ValueError(bad)
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(bad)
-    if kind is int and not isinstance(value, int):
-        raise ValueError(bad)
-    if isinstance(value, float) and not math.isfinite(value):  # (never float() a huge int)
-        raise ValueError(bad)
-    if not (m["min"] <= value <= m["max"]):  # exact for ints of any size
-        raise ValueError(bad)
-
-
 def _validate_cross_field(p: Params) -> None:
     if p.stage_trust_consolidation > p.stage_trust_cooperation:
         raise ValueError(
@@ -1203,13 +1249,6 @@ def _validate_cross_field(p: Params) -> None:
 
 
 def coerce(name: str, value: Any) -> Any:
-    """Convert a value from text-ish input (TOML, a form) to the parameter's type, or raise.
-
-    Integers given as whole floats (``3.0``) become ``3``; no clamping ever happens.
-    """
-    s = spec(name)
-    if s.type is int and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if s.type is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
+    """Convert a value from text-ish input (TOML, a form) to the parameter's type
+    (:meth:`ParamSpec.coerce`); unknown names raise ``ValueError``. Nothing is clamped."""
+    return spec(name).coerce(value)

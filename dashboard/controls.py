@@ -8,12 +8,11 @@ the initial population, so changing one rebuilds the model; ``live`` parameters 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from abm.params import Params, param_specs
+from abm.params import Params, param_specs, spec
 
 #: Sliders are used when the range has at most this many steps; wider ranges get a number field
 #: (a 1-step slider over 2..5000 cannot be set precisely by hand).
@@ -121,14 +120,9 @@ def parse_seed(text: Any) -> tuple[int | None, str | None]:
 
 
 def coerce_value(control: Control, value: Any) -> Any:
-    """Convert a widget value to the parameter's type (int fields may arrive as floats)."""
-    is_int_widget = control.widget in ("slider_int", "int")
-    if is_int_widget and isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
-    is_float_widget = control.widget in ("slider_float", "float")
-    if is_float_widget and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    return value
+    """Convert a widget value to the parameter's type (int fields may arrive as floats), the
+    same conversion as an experiment spec's (:meth:`abm.params.ParamSpec.coerce`)."""
+    return spec(control.name).coerce(value)
 
 
 def build_params(values: Mapping[str, Any]) -> tuple[Params | None, str | None]:

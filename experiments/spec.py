@@ -11,12 +11,10 @@ See ``docs/experiments.md`` for the format reference.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import hashlib
 import itertools
 import json
-import math
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -26,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from abm.params import ParamSpec, field_specs
 from abm.streams import run_seed
 from experiments.models import ModelEntry, ModelNotFound, get_model
 
@@ -61,97 +60,22 @@ class SpecError(ValueError):
     """A spec file that cannot be run; the message names the file, field and allowed values."""
 
 
-# --- Parameter metadata, generic over any params dataclass -------------------------------------
+# --- Parameter values -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldInfo:
-    """What the checks need from one parameter's dataclass field and metadata."""
-
-    name: str
-    type: type
-    default: Any
-    min: float | None
-    max: float | None
-    choices: tuple[Any, ...] | None
-
-    def describe(self) -> str:
-        """Allowed values as a short phrase for error messages."""
-        if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.type is bool:
-            return "true or false"
-        kind = "an integer" if self.type is int else "a number"
-        if self.min is None and self.max is None:
-            return kind
-        return f"{kind} in [{self.min}, {self.max}]"
-
-    @property
-    def numeric(self) -> bool:
-        """True for int and float parameters without a list of choices."""
-        return self.choices is None and self.type in (int, float)
-
-
-def field_infos(params_cls: type) -> dict[str, FieldInfo]:
-    """Metadata of every field of a params dataclass (``abm.params.meta`` keys), by name.
-
-    Written here rather than reusing :func:`abm.params.param_specs` because that one is tied to
-    ``Params``; this works for any model's dataclass with the same metadata.
-    """
-    infos = {}
-    for f in dataclasses.fields(params_cls):
-        m = f.metadata
-        default = f.default
-        if default is dataclasses.MISSING and f.default_factory is not dataclasses.MISSING:
-            default = f.default_factory()
-        choices = m.get("choices")
-        infos[f.name] = FieldInfo(
-            name=f.name,
-            type=type(default),
-            default=default,
-            min=m.get("min"),
-            max=m.get("max"),
-            choices=tuple(choices) if choices is not None else None,
-        )
-    return infos
-
-
-def check_value(info: FieldInfo, value: Any, where: str) -> Any:
+def check_value(info: ParamSpec, value: Any, where: str) -> Any:
     """``value`` converted to the parameter's type, or :class:`SpecError` naming the range.
 
     Whole floats become ints for integer parameters (``3.0`` → ``3``) and ints become floats for
-    float parameters; nothing is clamped.
+    float parameters (:meth:`~abm.params.ParamSpec.coerce`); the check itself is the model's
+    own (:meth:`~abm.params.ParamSpec.check`). Nothing is clamped.
     """
-    bad = SpecError(f"{where}: {info.name} = {value!r} is invalid; expected {info.describe()}")
-    if info.choices is not None:
-        if value not in info.choices or isinstance(value, bool) != isinstance(info.default, bool):
-            raise bad
-        return value
-    if info.type is bool:
-        if not isinstance(value, bool):
-            raise bad
-        return value
-    if info.type is str:
-        if not isinstance(value, str):
-            raise bad
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise bad
-    if info.type is int:
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise bad
-            value = int(value)
-    elif info.type is float:
-        try:
-            value = float(value)  # an integer beyond 1.8e308 (TOML allows it) overflows here
-        except OverflowError:
-            raise bad from None
-        if not math.isfinite(value):
-            raise bad
-    if (info.min is not None and value < info.min) or (info.max is not None and value > info.max):
-        raise bad
-    return value
+    try:
+        return info.check(info.coerce(value))
+    except ValueError:
+        raise SpecError(
+            f"{where}: {info.name} = {value!r} is invalid; expected {info.describe_range()}"
+        ) from None
 
 
 # --- The spec -------------------------------------------------------------------------------
@@ -298,7 +222,7 @@ def _bool(ctx: _Ctx, data: Mapping[str, Any], key: str, default: bool) -> bool:
     return value
 
 
-def _param(ctx: _Ctx, infos: Mapping[str, FieldInfo], name: str, where: str) -> FieldInfo:
+def _param(ctx: _Ctx, infos: Mapping[str, ParamSpec], name: str, where: str) -> ParamSpec:
     if name not in infos:
         raise ctx.error(f"unknown parameter {name!r} in {where}{_suggest(name, list(infos))}", name)
     return infos[name]
@@ -353,7 +277,7 @@ def build_spec(data: Mapping[str, Any], *, path: str = "<spec>", text: str = "")
         model = get_model(model_name)
     except ModelNotFound as e:
         raise ctx.error(str(e), "model") from None
-    infos = field_infos(model.params_cls)
+    infos = field_specs(model.params_cls)
 
     scenario = data.get("scenario")
     if scenario is not None and not isinstance(scenario, str):
@@ -454,7 +378,7 @@ def _names(ctx: _Ctx, value: Any, key: str) -> list[str]:
 def _build_design(
     ctx: _Ctx,
     raw: Any,
-    infos: Mapping[str, FieldInfo],
+    infos: Mapping[str, ParamSpec],
     overrides: Mapping[str, Any],
     data: Mapping[str, Any],
 ) -> Design:
@@ -476,7 +400,7 @@ def _build_design(
 
 
 def _grid(
-    ctx: _Ctx, grid: Any, infos: Mapping[str, FieldInfo], overrides: Mapping[str, Any]
+    ctx: _Ctx, grid: Any, infos: Mapping[str, ParamSpec], overrides: Mapping[str, Any]
 ) -> Design:
     if not isinstance(grid, Mapping):
         raise ctx.error("[design.grid] must be a table of parameter = [values]", "grid")
@@ -501,7 +425,7 @@ def _sampled(
     ctx: _Ctx,
     kind: str,
     raw: Mapping[str, Any],
-    infos: Mapping[str, FieldInfo],
+    infos: Mapping[str, ParamSpec],
     overrides: Mapping[str, Any],
     data: Mapping[str, Any],
 ) -> Design:
@@ -522,7 +446,7 @@ def _sampled(
             raise ctx.error(f"{name!r} is both in [overrides] and in the design", name)
         if not info.numeric:
             raise ctx.error(
-                f"{name!r} takes {info.describe()}; such parameters can only be varied in a "
+                f"{name!r} takes {info.describe_range()}; such parameters can only be varied in a "
                 f"'grid' design, not sampled by {kind!r}",
                 name,
             )
@@ -634,13 +558,11 @@ __all__ = [
     "DESIGN_KINDS",
     "Design",
     "ExperimentSpec",
-    "FieldInfo",
     "ModelEntry",
     "SpecError",
     "build_spec",
     "check_value",
     "describe_point",
-    "field_infos",
     "load_spec",
     "parse_spec",
 ]

@@ -172,6 +172,27 @@ def test_numpy_and_enum_values_are_stored_as_plain_python():
     assert p.to_dict()["n_makers"] == 7 and type(p.to_dict()["n_makers"]) is int
 
 
+def test_numpy_scalars_are_read_as_numbers_and_stored_plain():
+    """Design points often come out of numpy arrays: np.int64, np.float32 and np.bool_ are
+    numbers and booleans (they were refused as such, np.int64 is no Python int), stored as plain
+    Python values; a numpy NaN or a whole np.float64 for an integer parameter is still refused."""
+    import numpy as np
+
+    from abm.params import Params
+
+    p = Params(n_makers=np.int64(12), trust_decay=np.float32(0.25), trust_on=np.bool_(False))
+    assert (p.n_makers, p.trust_decay, p.trust_on) == (12, 0.25, False)
+    assert [type(v) for v in (p.n_makers, p.trust_decay, p.trust_on)] == [int, float, bool]
+    with pytest.raises(ValueError, match=r"'trust_decay' = np.float32\(nan\) is invalid"):
+        Params(trust_decay=np.float32("nan"))
+    with pytest.raises(ValueError, match=r"'n_makers' = .* expected an integer in \[2, "):
+        Params(n_makers=np.float64(12.0))
+    with pytest.raises(ValueError, match=r"'n_makers' = .* expected an integer in \[2, "):
+        Params(n_makers=np.int64(1))
+    with pytest.raises(ValueError, match="'sharing_rule' = array"):
+        Params(sharing_rule=np.array(["equal"]))
+
+
 def test_positional_parameters_are_refused_by_name():
     from abm.params import Params
 

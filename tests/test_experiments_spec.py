@@ -120,7 +120,7 @@ def test_choice_parameters_only_in_grids() -> None:
     msg = error_of(BASE + "[design]\nkind = 'sobol'\nn = 4\nparameters = ['sharing_rule']\n")
     assert "'sharing_rule' takes one of" in msg and "only be varied in a 'grid' design" in msg
     msg = error_of(BASE + "[design]\nkind = 'lhs'\nn = 4\nparameters = ['trust_on']\n")
-    assert "'trust_on' takes true or false" in msg
+    assert "'trust_on' takes a boolean (true or false)" in msg
 
 
 def test_sobol_n_must_be_a_power_of_two_and_keys_are_checked_per_kind() -> None:

@@ -186,7 +186,8 @@ def test_same_seed_same_frame_different_seed_differs() -> None:
     ],
 )
 def test_bad_values_name_the_field_and_range(kwargs: dict, field: str) -> None:
-    with pytest.raises(ValueError, match=rf"parameter '{field}' = .* expected an? (int|float) in"):
+    expected = rf"parameter '{field}' = .* expected (an integer|a number) in"
+    with pytest.raises(ValueError, match=expected):
         ta.TeamAssemblyParams(**kwargs)
     with pytest.raises(ValueError, match=f"'{field}'"):
         ta.run(steps=1, **kwargs)
