@@ -162,6 +162,14 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # also during the imports of the first second or two
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
     from experiments.models import ModelNotFound
     from experiments.spec import SpecError
     from experiments.storage import FolderBusy
@@ -180,9 +188,6 @@ def main(argv: list[str] | None = None) -> int:
     ) as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -417,6 +417,35 @@ def test_sigterm_saves_the_finished_runs_and_stops_the_workers(tmp_path) -> None
         raise AssertionError("worker processes outlived the driver")
 
 
+@pytest.mark.parametrize("delay", [0.15, 0.5, 1.0])
+def test_ctrl_c_while_the_command_starts_up_prints_no_traceback(tmp_path, delay) -> None:
+    """Ctrl-C during the first second (the imports of numpy, pandas and the model, then the
+    fork server's start) printed a multiprocessing or import traceback. Now it prints one line
+    and exits as interrupted: status 130, or killed by SIGINT, which a shell reports as 130 too
+    (CPython ends that way after a KeyboardInterrupt that passed through an ``exec``)."""
+    import signal
+    import time
+
+    spec = tmp_path / "s.toml"
+    spec.write_text(TINY)
+    command = ["run", str(spec), "--out", str(tmp_path / "o"), "--workers", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "experiments", *command],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # Ctrl-C goes to the whole foreground group: driver and workers
+    )
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:  # only if the sweep finished first (a much faster machine)
+        pytest.skip(f"the sweep ended before {delay} s")
+    assert proc.returncode in (130, -signal.SIGINT), err
+    assert "Traceback" not in err and err.splitlines()[-1].startswith("interrupted"), err
+
+
 def test_cli_run_plot_and_rerun_without_resume(tmp_path, capsys) -> None:
     spec = tmp_path / "tiny.toml"
     spec.write_text(TINY)
