@@ -3,7 +3,8 @@
 Runs the full model against Mesa's Boltzmann reference (:mod:`benchmarks.bench_model`), the
 dashboard frame time (:mod:`benchmarks.bench_dashboard`) and the batch runner's speed-up and
 overhead (:mod:`benchmarks.bench_batch`); writes ``benchmarks/results.json`` (with machine and
-package versions) and prints a table of the targets of issues 4, 6, 7 and 9.
+package versions; ``--quick`` writes ``results_quick.json``) and prints a table of the
+targets of issues 4, 6, 7 and 9.
 
 Usage::
 
@@ -26,6 +27,8 @@ from typing import Any
 
 PARTS = ("model", "dashboard", "batch")
 RESULTS = Path(__file__).with_name("results.json")
+#: ``--quick`` results: a smoke check must not replace the full run's committed numbers.
+QUICK_RESULTS = Path(__file__).with_name("results_quick.json")
 #: "No memory growth beyond the stored snapshots" (issue 6), allowing for allocator noise.
 MAX_GROWTH_MB = 0.5
 
@@ -82,8 +85,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke check")
     parser.add_argument("--only", choices=PARTS, action="append", help="run only these parts")
-    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (JSON)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help=f"results file (JSON; default {RESULTS.name}, with --quick {QUICK_RESULTS.name})",
+    )
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = QUICK_RESULTS if args.quick else RESULTS
     parts = args.only or list(PARTS)
     results: dict[str, Any] = {}
     if args.only and args.out.exists():  # a partial rerun keeps the other parts' results
