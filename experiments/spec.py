@@ -448,7 +448,7 @@ def _sampled(
             raise ctx.error(
                 f"{name!r} takes {info.describe_range()}; such parameters can only be varied in a "
                 f"'grid' design, not sampled by {kind!r}",
-                name,
+                name if name in bounds_raw else "parameters",  # the line that names it
             )
         if name in bounds_raw:
             b = bounds_raw[name]
