@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -1176,6 +1177,7 @@ class Params(ParamsBase):
 _FIELDS: dict[str, dataclasses.Field] = {f.name: f for f in dataclasses.fields(Params)}
 
 
+@functools.cache  # a Field is hashed by identity; its metadata is read-only
 def field_spec(f: dataclasses.Field) -> ParamSpec:
     """A dataclass field declared with :func:`meta` as a :class:`ParamSpec`.
 
