@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_streams import _independent_run_seed
 
 from abm.params import Params
 from abm.streams import run_seeds
@@ -212,8 +213,10 @@ def test_run_seeds_come_from_the_master_seed_before_dispatch() -> None:
     spec = spec_of("[design.grid]\ntrust_decay = [0.0, 0.05, 0.1]\n")
     tasks = plan(spec)
     assert [t.index for t in tasks] == list(range(6))
-    # Independent derivation: SeedSequence(master).spawn(n), as in numpy's docs for parallel runs.
-    assert [t.seed for t in tasks] == run_seeds(7, 6)
+    # Independent derivation (tests/test_streams.py): child i of SeedSequence(master), as in
+    # numpy's docs for parallel runs, 64 bits from two 32-bit words with the top bit dropped.
+    assert [t.seed for t in tasks] == [_independent_run_seed(7, i) for i in range(6)]
+    assert [t.seed for t in tasks] == run_seeds(7, 6)  # and the public helper agrees
     assert len({t.seed for t in tasks}) == 6
     assert [(t.point, t.replicate) for t in tasks[:3]] == [(0, 0), (0, 1), (1, 0)]
     assert tasks[2].params == Params(n_makers=10, trust_decay=0.05).to_dict()

@@ -260,17 +260,17 @@ def test_a_closed_institutions_books_stay_in_the_cumulative_reporters():
 
 
 def test_contract_strictness_is_the_mean_over_teams_of_two_or_more():
-    """Recomputed from the step's executed projects: one minus mean pairwise trust of every team
-    with two or more members (a lone project has no pairwise trust; it used to count as 0)."""
-    from abm.rules.trust import contract_strictness
-
+    """Recomputed from the step's executed projects: the mean of the contracts' strictness over
+    every team with two or more members (a lone project has no pairwise trust; it used to count
+    as 0). The strictness of one contract, 1 − mean pairwise trust, is checked by hand in
+    tests/test_mechanics_by_hand.py; this test is about which teams the reporter averages."""
     seen = {"lone": 0, "team": 0}
 
     def check(model):
         teams = [pr for pr in model.projects if pr.n > 1]
         seen["lone"] += sum(pr.n == 1 for pr in model.projects)
         seen["team"] += len(teams)
-        expected = [contract_strictness(model._pair_trusts(pr)) for pr in teams]
+        expected = [pr.strictness for pr in teams]
         got = model.metrics["mean_contract_strictness"]
         assert math.isclose(got, float(np.mean(expected)) if expected else 0.0, rel_tol=1e-9)
 
