@@ -170,7 +170,7 @@ def all_configs() -> list[Config]:
         Config("high_decay", SHORT, {"trust_decay": 0.2}),
         Config("no_sharing_platform", SHORT, {"n_sharing": 0}),
         Config("no_insurance", SHORT, {"insurance_cover": 0.0}),
-        Config("no_brokers", SHORT, {"brokerage_on": False}),
+        Config("no_brokers", LONG, {"brokerage_on": False}),  # cross-kind first ties: LONG
         Config("supermarket_platform", SHORT, scenario_overrides("supermarket_platform")),
         Config("co_construction", SHORT, scenario_overrides("co_construction")),
         Config("no_services", SHORT, scenario_overrides("no_services")),
