@@ -7,14 +7,16 @@ mechanism, a fixed bug), regenerate it and say why::
     .venv/bin/python scripts/regenerate_baselines.py --reason "λ calibrated to 0.08 (issue 4)"
 
 This writes ``tests/baselines/golden_small.csv`` (one row per step), ``golden_small.json``
-(seed, steps, overrides and the full parameter set used) and appends the date, the git commit
-and the reason to ``tests/baselines/NOTES.md``. Commit the three files with the model change.
+(seed, steps, overrides, the full parameter set used and the CSV's SHA-256) and appends the
+date, the git commit, the reason and the hash's first 12 hex digits to
+``tests/baselines/NOTES.md``. Commit the three files with the model change.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -63,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     tmp = csv_path.with_suffix(".csv.tmp")
     df.to_csv(tmp)
     tmp.replace(csv_path)
+    csv_sha256 = hashlib.sha256(csv_path.read_bytes()).hexdigest()
     meta = {
+        "csv_sha256": csv_sha256,
         "seed": SEED,
         "steps": STEPS,
         "overrides": OVERRIDES,
@@ -79,7 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     with notes.open("a") as fh:
-        fh.write(f"\n- {stamp}, commit {commit_label()}: {args.reason.strip()}\n")
+        fh.write(
+            f"\n- {stamp}, commit {commit_label()}: {args.reason.strip()} "
+            f"(csv_sha256 {csv_sha256[:12]})\n"
+        )
     print(f"wrote {csv_path.relative_to(REPO)} ({len(df)} rows × {df.shape[1]} columns)")
     return 0
 

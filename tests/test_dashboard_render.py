@@ -11,10 +11,11 @@ from widget_tree import walk_widgets
 
 from abm.network import ORIGINS
 from abm.params import param_specs
+from abm.scenarios import SCENARIOS
 from dashboard import figures, teaching
 from dashboard.controls import controls, grouped_controls, parse_seed, widget_kind
 from dashboard.layout import IncrementalLayout
-from dashboard.page import Page
+from dashboard.page import DEFAULT_SCENARIO, Page
 from dashboard.simulation import Simulation, fold_pairs
 
 
@@ -147,7 +148,16 @@ def test_reset_rebuilds_with_chosen_params(dash):
     assert _text(rc, "step-counter") == "Step 0"
     assert "setup parameter" in _message(rc)
     n1 = int(_status(rc).split(" actors")[0])
-    assert n1 == n0 - 30 or n1 < n0  # 30 fewer maker teams (entries may already differ)
+    # Expected count by hand from the dashboard's start scenario: at step 0 the model holds the
+    # 30 maker teams, the universities and enterprises, and (unless integration mode is "none")
+    # every service institution; no entries or exits yet.
+    base = SCENARIOS[DEFAULT_SCENARIO]
+    services = base.n_finance + base.n_transfer + base.n_advisory + base.n_sharing
+    expected = 30 + base.n_universities + base.n_enterprises
+    expected += services if base.integration_mode != "none" else 0
+    assert base.n_makers != 30  # the edit is a real change of the population
+    assert n1 == expected
+    assert n1 < n0
     # Reset after stepping rebuilds with the chosen parameters, not the defaults.
     rc.find(v.Btn, children=["Step"]).widget.click()
     rc.find(v.Btn, children=["Reset"]).widget.click()

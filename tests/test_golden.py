@@ -10,7 +10,9 @@ platform-level floating-point noise only), text exactly.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +86,24 @@ def test_reporters_match_the_golden_baseline(stored, fresh):
     )
 
 
-def test_baseline_notes_record_every_regeneration():
+def test_golden_csv_is_the_recorded_one(meta):
+    """The CSV's bytes hash to the SHA-256 regenerate_baselines.py stored next to it: an edit of
+    the CSV by hand (or a regeneration without the script) shows here, not as a silent change
+    of the reference."""
+    digest = hashlib.sha256(CSV.read_bytes()).hexdigest()
+    assert re.fullmatch(r"[0-9a-f]{64}", meta["csv_sha256"]), meta["csv_sha256"]
+    assert digest == meta["csv_sha256"], (
+        f"golden_small.csv hashes to {digest}, golden_small.json records "
+        f"{meta['csv_sha256']}\n{HOW}"
+    )
+
+
+def test_baseline_notes_record_every_regeneration(meta):
     notes = (BASELINES / "NOTES.md").read_text()
     entries = [line for line in notes.splitlines() if line.startswith("- ")]
     assert entries and all("commit" in e and ":" in e for e in entries)
+    # the newest entry is about the CSV in the tree: it names the first 12 hex digits of its hash
+    assert meta["csv_sha256"][:12] in entries[-1], (
+        f"the latest NOTES.md entry does not mention csv_sha256 {meta['csv_sha256'][:12]}:\n"
+        f"{entries[-1]}\n{HOW}"
+    )

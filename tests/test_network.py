@@ -233,11 +233,16 @@ def test_adding_an_existing_actor_does_not_orphan_its_ties():
     net.add_actor(1, "maker")
     net.add_actor(2, "maker")
     net.record(1, 2, positive=1.0, negative=0.0, step=0)
-    try:
+    net.record(2, 1, positive=0.0, negative=2.0, step=0)
+    with pytest.raises(ValueError, match="actor 1 is already in the trust network"):
         net.add_actor(1, "maker")
-    except ValueError:
-        return  # refusing is fine
-    assert list(net.partners(1)) == [2] or net.n_edges == 0
+    # the refused call left both ties and their evidence as they were
+    assert net.n_nodes == 2 and net.n_edges == 2
+    assert list(net.partners(1)) == [2]
+    assert net.edge(1, 2)["r"] == 1.0 and net.edge(1, 2)["s"] == 0.0
+    assert net.edge(2, 1)["r"] == 0.0 and net.edge(2, 1)["s"] == 2.0
+    assert math.isclose(net.trust(1, 2), 2 / 3)  # (r+1)/(r+s+2) = 2/3, by hand
+    assert math.isclose(net.trust(2, 1), 1 / 4)  # (0+1)/(0+2+2) = 1/4
     net.remove_actor(1)
     assert net.n_edges == 0 and 1 not in net.graph
 

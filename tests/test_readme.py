@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -165,22 +166,27 @@ def test_the_main_headless_example_is_tested() -> None:
     assert any("assert " in b.code for b in main), "the headless example should assert results"
 
 
-@pytest.mark.parametrize("block", PY_BLOCKS, ids=[f"README.md:{b.line}" for b in PY_BLOCKS])
-def test_readme_python_block_runs(block: Block, tmp_path: Path) -> None:
-    if block.skip:
-        pytest.skip(f"marked {NO_TEST}")
+def run_block(block: Block, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a README python block in a fresh interpreter against this checkout."""
     env = dict(os.environ)
     # The checkout first, so the example runs against this tree wherever it is installed from.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
     env["MPLBACKEND"] = "Agg"
-    res = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", block.code],
-        cwd=tmp_path,  # examples must not depend on (or litter) the working directory
+        cwd=cwd,  # examples must not depend on (or litter) the working directory
         env=env,
         capture_output=True,
         text=True,
         timeout=180,
     )
+
+
+@pytest.mark.parametrize("block", PY_BLOCKS, ids=[f"README.md:{b.line}" for b in PY_BLOCKS])
+def test_readme_python_block_runs(block: Block, tmp_path: Path) -> None:
+    if block.skip:
+        pytest.skip(f"marked {NO_TEST}")
+    res = run_block(block, tmp_path)
     assert res.returncode == 0, (
         f"README.md line {block.line}: example failed\n--- stdout\n{res.stdout}"
         f"\n--- stderr\n{res.stderr[-3000:]}"
@@ -189,3 +195,47 @@ def test_readme_python_block_runs(block: Block, tmp_path: Path) -> None:
         got = [line.rstrip() for line in res.stdout.strip().splitlines()]
         want = [line.rstrip() for line in block.expected_output.strip().splitlines()]
         assert got == want, f"README.md line {block.line}: output differs from the text block"
+
+
+def test_scenarios_example_prints_what_it_says(tmp_path: Path) -> None:
+    """The scenarios block has no asserts and no expected-output block (its numbers are not
+    for the README to pin), so its printed output is checked against the block's own claims:
+    the scenario list starts with the names its comment gives, the row printed is the last of a
+    20-step run (row 0 is the initial state, so step 20), and the last line is a count of trust
+    ties followed by the maker row of the 7×7 matrix of the seven actor kinds (makers,
+    universities, enterprises and the four service institutions of DESIGN.md)."""
+    (block,) = [b for b in PY_BLOCKS if 'abm.get_scenario("fair_sharing")' in b.code]
+    assert not block.skip and block.expected_output is None
+    res = run_block(block, tmp_path)
+    assert res.returncode == 0, res.stderr[-3000:]
+    lines = res.stdout.strip().splitlines()
+    # 1. print(list(abm.SCENARIOS))  # baseline, low_trust, ..., trust_off, ...
+    claimed = re.search(r"print\(list\(abm\.SCENARIOS\)\)\s*#\s*(.*)$", block.code, re.M)
+    assert claimed, "the block's scenario comment moved"
+    names = [n.strip() for n in claimed.group(1).split(",") if n.strip() not in ("", "...")]
+    scenarios = ast.literal_eval(lines[0])
+    assert scenarios[: len(names)] == names
+    # 2. the last row of df for steps=20, three named reporters
+    series = lines[1 : lines.index("Name: 20, dtype: float64")]
+    assert [line.split()[0] for line in series] == [
+        "mean_fairness",
+        "share_strict_contracts",
+        "cum_returns",
+    ]
+    # 3. "<n> trust ties; maker <count>", one line per other kind, then "Name: maker"
+    (k,) = [i for i, line in enumerate(lines) if " trust ties; " in line]
+    ties = re.match(r"^(\d+) trust ties; maker\s+\d+$", lines[k])
+    assert ties, lines[k]
+    assert int(ties.group(1)) > 0  # ten steps of a 30-maker model form ties
+    end = lines.index("Name: maker, dtype: int64")
+    kinds = ["maker"] + [re.match(r"^(\w+)\s+\d+$", line).group(1) for line in lines[k + 1 : end]]
+    assert kinds == [
+        "maker",
+        "university",
+        "enterprise",
+        "finance",
+        "transfer",
+        "advisory",
+        "sharing",
+    ]
+    assert end == len(lines) - 1

@@ -106,8 +106,13 @@ def test_run_seeds_stable_distinct_and_consistent_with_run_seed():
 
 
 def test_run_seeds_are_valid_model_stream_seeds():
-    for s in run_seeds(3, 5):
-        stream(s, "market").random()
+    # Per-run seeds use all 63 bits; each must seed the documented stream derivation.
+    seeds = run_seeds(3, 5)
+    assert any(s >= 2**32 for s in seeds)  # beyond 32 bits, where a truncation would show
+    for s in seeds:
+        np.testing.assert_array_equal(
+            stream(s, "market").random(4), _independent_stream(s, "market").random(4)
+        )
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "3", None])

@@ -81,13 +81,17 @@ def check(key: str, runs: dict[str, list[pd.DataFrame]]) -> sf.Verdict:
     v = sf.evaluate(FACTS[key], runs, STEPS[key])
     msg = f"steps 1–{STEPS[key]}: {v.message()}"
     print(msg)  # the numbers of passing facts too (visible with -s or -rP)
-    assert v.n >= 10, f"only {v.n} seeds with a defined metric: {msg}"
+    if v.n < 10:
+        # A data problem, not the fact failing: pytest.fail raises ``Failed`` (not an
+        # AssertionError), so an ``xfail(raises=AssertionError)`` mark does not absorb it.
+        pytest.fail(f"only {v.n} seeds with a defined metric (need >= 10): {msg}")
     assert v.fact.sign * v.diff > sf.Z * v.se_diff, msg
     return v
 
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="clustering 0.458 ± 0.008 (trust-based) vs 0.461 ± 0.006 (random), A−B = −0.003 ± "
     "0.008, z = −0.43 (20 seeds, 60 steps; at 9e3fca0): inconclusive here, the opposite over "
     "200 steps (z = −4.6). Random choice spreads ties over more partners, a denser graph; "
@@ -141,6 +145,7 @@ def test_strict_contracts_under_low_trust_raise_transaction_costs(runs):
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="success rate 0.714 ± 0.010 (strict) vs 0.721 ± 0.010 (negotiated), A−B = −0.007 ± "
     "0.006, z = −1.19 (20 seeds, 100 steps; at 9e3fca0): inconclusive; over 200 steps the "
     "opposite (z = 5.2). Strict teams pay "
@@ -163,6 +168,7 @@ def test_fault_tolerance_keeps_more_makers_alive(runs):
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="success rate of resource-poor makers' projects 0.736 ± 0.011 (platform) vs 0.720 ± "
     "0.010 (none), A−B = +0.017 ± 0.013, z = 1.23 (20 seeds, 100 steps; at 9e3fca0): right "
     "direction, inconclusive (it holds over 200 steps, z = 4.1); poor makers mostly fill "
