@@ -141,6 +141,11 @@ def test_sobol_second_order_index_of_a_product(toy_model, monkeypatch, tmp_path)
     pairs = pd.read_csv(tmp_path / "toy" / "sensitivity_second_order.csv")
     assert pairs[["parameter", "with_parameter"]].values.tolist() == [["a", "b"]]
     assert within_3_se(pairs.loc[0, "S2"], 1 / 7, pairs.loc[0, "S2_conf"]), pairs.loc[0].to_dict()
+    # The bootstrap interval of S2 (about ±0.11 here) is wider than S2 itself, so the check
+    # above would pass an S2 written as 0. The interaction is what second-order indices are
+    # for: S2 must also be closer to its exact 1/7 than to 0 or to twice that (|S2 − 1/7| <
+    # 1/14), which a lost or doubled interaction term fails.
+    assert abs(pairs.loc[0, "S2"] - 1 / 7) < 1 / 14, pairs.loc[0].to_dict()
 
 
 def test_morris_elementary_effects_of_a_linear_function(toy_model, tmp_path) -> None:
