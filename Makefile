@@ -32,7 +32,8 @@ browser-deps:
 
 app: install
 	@echo "Dashboard: http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	SOLARA_TELEMETRY_MIXPANEL_ENABLE=false $(VENV)/bin/solara run app.py --host $(HOST) --port $(PORT) --production --no-open
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=false PYTHONWARNINGS="ignore:Cookies with samesite=none:UserWarning" \
+		$(VENV)/bin/solara run app.py --host $(HOST) --port $(PORT) --production --no-open
 
 test: install browser-deps
 	$(PY) -m pytest
