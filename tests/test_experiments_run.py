@@ -417,12 +417,29 @@ def test_sigterm_saves_the_finished_runs_and_stops_the_workers(tmp_path) -> None
         raise AssertionError("worker processes outlived the driver")
 
 
-@pytest.mark.parametrize("delay", [0.15, 0.5, 1.0])
+def _program_started(pid: int) -> bool:
+    """Whether process ``pid`` runs the program's own code: numpy's core extension is mapped,
+    which only the program imports (Linux: /proc/PID/maps); elsewhere, after a fixed 0.5 s."""
+    import time
+
+    try:
+        return "_multiarray_umath" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        time.sleep(0.5)
+        return True
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.35, 0.85])
 def test_ctrl_c_while_the_command_starts_up_prints_no_traceback(tmp_path, delay) -> None:
     """Ctrl-C during the first second (the imports of numpy, pandas and the model, then the
     fork server's start) printed a multiprocessing or import traceback. Now it prints one line
     and exits as interrupted: status 130, or killed by SIGINT, which a shell reports as 130 too
-    (CPython ends that way after a KeyboardInterrupt that passed through an ``exec``)."""
+    (CPython ends that way after a KeyboardInterrupt that passed through an ``exec``).
+
+    ``delay`` counts from the moment the program's imports reach numpy (the first of its heavy
+    imports), not from the process start: before the program runs, during the interpreter's
+    own start-up (the ``site`` module), Ctrl-C ends any Python program with the interpreter's
+    fatal-error message, and on a loaded machine a fixed delay from the start can fall there."""
     import signal
     import time
 
@@ -442,6 +459,10 @@ def test_ctrl_c_while_the_command_starts_up_prints_no_traceback(tmp_path, delay)
         # a terminal's foreground command does not, and Ctrl-C comes from a terminal.
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
+    deadline = time.monotonic() + 30
+    while not _program_started(proc.pid):
+        assert proc.poll() is None and time.monotonic() < deadline, "the program never started"
+        time.sleep(0.005)
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
