@@ -26,10 +26,13 @@ def _model(**overrides) -> InnovationModel:
 
 
 def _project(model: InnovationModel, offers: list[list[float]], value: float = 10.0) -> Project:
-    a, b = model.actors_of("maker")
-    pr = Project(initiator=a, stage="idea", required=np.ones(4), fields=np.array([0]), value=value)
-    for m, offer, origin in zip((a, b), offers, ("self", "direct"), strict=True):
-        pr.add_member(m, offer, origin, 0.0)
+    """The first maker initiates; the first ``len(offers)`` makers join with these offers."""
+    members = model.actors_of("maker")[: len(offers)]
+    pr = Project(
+        initiator=members[0], stage="idea", required=np.ones(4), fields=np.array([0]), value=value
+    )
+    for i, (m, offer) in enumerate(zip(members, offers, strict=True)):
+        pr.add_member(m, offer, "self" if i == 0 else "direct", 0.0)
     return pr
 
 
@@ -119,8 +122,7 @@ def test_a_candidate_decides_on_its_own_trust_in_the_initiator_not_the_reverse()
     p = model.params
     assert 0.2 < p.trust_threshold < 0.9
     init, cand = model.actors_of("maker")
-    pr = _project(model, [ONE, ONE], value=1e6)
-    del pr.members[1:]  # the initiator alone, as when the candidate is asked
+    pr = _project(model, [ONE], value=1e6)  # the initiator alone, as when the candidate is asked
     half = [0.5, 0.5, 0.5, 0.5]
     net = model.network
     net.record(cand.unique_id, init.unique_id, positive=0.0, negative=3.0, step=0)
@@ -129,8 +131,7 @@ def test_a_candidate_decides_on_its_own_trust_in_the_initiator_not_the_reverse()
     assert model._accepts(cand, init, pr, half, 0.0) is False
     other = _model()
     i2, c2 = other.actors_of("maker")
-    pr2 = _project(other, [ONE, ONE], value=1e6)
-    del pr2.members[1:]
+    pr2 = _project(other, [ONE], value=1e6)
     other.network.record(c2.unique_id, i2.unique_id, positive=8.0, negative=0.0, step=0)
     other.network.record(i2.unique_id, c2.unique_id, positive=0.0, negative=3.0, step=0)
     assert other._accepts(c2, i2, pr2, half, 0.0) is True
