@@ -78,6 +78,25 @@ def signal_handled(signum: int, handler: Any) -> Iterator[None]:
         signal.signal(signum, old)
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """A Ctrl-C inside the block is noted and raised as ``KeyboardInterrupt`` right after it.
+
+    Around the pool's submissions, which start worker processes: interrupted between a
+    worker's start and its registration with the pool, the clean-up could not stop that worker,
+    which then failed to start once the driver had exited, with a multiprocessing traceback.
+    (A Python-level handler, not a blocked signal: Python runs handlers in the main thread
+    whichever thread the signal reached.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    with signal_handled(signal.SIGINT, lambda signum, frame: noted.append(signum)):
+        yield
+    if noted:
+        raise KeyboardInterrupt
+
+
 def _sigint_ignored() -> contextlib.AbstractContextManager[None]:
     """Ignore SIGINT while child processes start, so they inherit "ignore"."""
     return signal_handled(signal.SIGINT, signal.SIG_IGN)
@@ -137,7 +156,8 @@ class ProcessEngine:
                 while queue and len(in_flight) < limit and not broken:
                     task = queue.pop()
                     try:
-                        in_flight[pool.submit(self.fn, task)] = task
+                        with _sigint_deferred():  # a submission may start a worker
+                            in_flight[pool.submit(self.fn, task)] = task
                     except BrokenProcessPool:
                         queue.append(task)
                         broken = True
