@@ -91,10 +91,12 @@ def _sigint_deferred() -> Iterator[None]:
         yield
         return
     noted: list[int] = []
-    with signal_handled(signal.SIGINT, lambda signum, frame: noted.append(signum)):
-        yield
-    if noted:
-        raise KeyboardInterrupt
+    try:
+        with signal_handled(signal.SIGINT, lambda signum, frame: noted.append(signum)):
+            yield
+    finally:
+        if noted:  # also when the block raised: the user's Ctrl-C comes first
+            raise KeyboardInterrupt
 
 
 def _sigint_ignored() -> contextlib.AbstractContextManager[None]:
