@@ -34,6 +34,26 @@ def _model(n_makers: int = 2, **overrides: Any) -> InnovationModel:
     return InnovationModel(rng=3, n_makers=n_makers, **kw)
 
 
+def _with_institutions(
+    mode: str,
+    *,
+    finance: int = 0,
+    transfer: int = 0,
+    advisory: int = 0,
+    sharing: int = 0,
+    **overrides: Any,
+) -> InnovationModel:
+    """Two makers and exactly the named service institutions, in integration ``mode``."""
+    return _model(
+        integration_mode=mode,
+        n_finance=finance,
+        n_transfer=transfer,
+        n_advisory=advisory,
+        n_sharing=sharing,
+        **overrides,
+    )
+
+
 def _project(
     model: InnovationModel,
     delivered: list[list[float]],
@@ -294,13 +314,10 @@ def test_the_sharing_platform_charges_usage_on_the_units_it_lent() -> None:
     service fee service_fee × V to the platform; the team pays both in proportion to outlays
     (3 : 1). Gap 2 units, 1 left in the pool: lent 1, usage 0.1 × 1 = 0.1 (0.075 and 0.025),
     fee 0.04 × 10 = 0.4; the team pays 0.5: 0.375 and 0.125. No search cost (search_cost 0)."""
-    model = _model(
+    model = _with_institutions(
+        "contract",
+        sharing=1,
         n_universities=2,
-        integration_mode="contract",
-        n_finance=0,
-        n_transfer=0,
-        n_advisory=0,
-        n_sharing=1,
         sharing_fee=0.1,
         service_fee=0.04,
         search_cost=0.0,
@@ -331,12 +348,9 @@ def test_a_loan_fills_the_funds_gap_at_a_rate_set_by_track_record_and_strictness
     (1 + strictness), track = (successes + 1)/(projects + 2). Funds gap 3, lender wealth 60
     (cap 12): 3 lent. Initiator 1 success in 2 projects: track 0.5; strictness 0.5: rate 0.08
     × 1.5 × 1.5 = 0.18. The principal pays project expenses (booked as project spending)."""
-    model = _model(
-        integration_mode="contract",
-        n_finance=1,
-        n_transfer=0,
-        n_advisory=0,
-        n_sharing=0,
+    model = _with_institutions(
+        "contract",
+        finance=1,
         initial_org_wealth=60.0,
         loan_rate=0.08,
         insurance_cover=0.0,
@@ -362,12 +376,9 @@ def test_insurance_repays_the_cover_times_each_members_borne_loss_and_the_loan_i
     cover 0.5: payouts (2/7, 12/7), 2 in all, out of the insurer's cash and into its losses.
     The loan's principal 2 is written off: a loss, but no cash leaves the lender now (it was
     spent at pooling). No fault-tolerance compensation (share 0)."""
-    model = _model(
-        integration_mode="contract",
-        n_finance=1,
-        n_transfer=0,
-        n_advisory=0,
-        n_sharing=0,
+    model = _with_institutions(
+        "contract",
+        finance=1,
         insurance_cover=0.5,
         fault_tolerance_share=0.0,
         contract_mode="negotiated",
@@ -396,12 +407,10 @@ def test_co_construction_discounts_the_commission_and_books_by_capacity() -> Non
     (interest 0.2); commission 0.04 × 0.65 × 10 = 0.26; net 10 − 2.2 − 0.26 = 7.54. Financier
     (capacity 3) gets ¾ of 2.46 = 1.845, revenue ¾ × (0.2 + 0.26) = 0.345; the transfer
     institution ¼: 0.615, revenue 0.115."""
-    model = _model(
-        integration_mode="co_construction",
-        n_finance=1,
-        n_transfer=1,
-        n_advisory=0,
-        n_sharing=0,
+    model = _with_institutions(
+        "co_construction",
+        finance=1,
+        transfer=1,
         service_fee=0.04,
         co_construction_discount=0.35,
     )
