@@ -252,3 +252,45 @@ def test_structural_invariants_on_random_graphs(n, p, seed, directed):
     assert 0.0 <= clustering(G) <= 1.0
     assert sum(degree_histogram(G)) == n
     assert mean_path_length(G, samples=50, rng=np.random.default_rng(seed)) >= 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 40),
+    p=st.floats(0.0, 0.3),
+    seed=st.integers(0, 2**31 - 1),
+    n_sources=st.integers(1, 8),
+)
+def test_hop_distances_equal_scipys_shortest_paths(n, p, seed, n_sources):
+    """The many-source breadth-first search against scipy's own unweighted shortest paths
+    (an independent implementation), on random graphs with isolates and several components."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import shortest_path
+
+    from abm.metrics import hop_distances
+
+    rng = np.random.default_rng(seed)
+    upper = np.triu(rng.random((n, n)) < p, k=1)
+    adj = csr_matrix((upper | upper.T).astype(float))
+    sources = rng.choice(n, size=min(n_sources, n), replace=False)
+    want = shortest_path(adj, directed=False, unweighted=True, indices=sources)
+    np.testing.assert_array_equal(hop_distances(adj, sources), want)
+
+
+def test_hop_distances_by_hand():
+    """Path 0-1-2-3 plus isolate 4: from 0 the hops are 0, 1, 2, 3, inf; from 2: 2, 1, 0, 1,
+    inf."""
+    from scipy.sparse import csr_matrix
+
+    from abm.metrics import hop_distances
+
+    adj = csr_matrix(
+        np.array(
+            [[0, 1, 0, 0, 0], [1, 0, 1, 0, 0], [0, 1, 0, 1, 0], [0, 0, 1, 0, 0], [0, 0, 0, 0, 0]],
+            dtype=float,
+        )
+    )
+    inf = np.inf
+    np.testing.assert_array_equal(
+        hop_distances(adj, np.array([0, 2])), [[0, 1, 2, 3, inf], [2, 1, 0, 1, inf]]
+    )
