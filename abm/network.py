@@ -168,23 +168,39 @@ class TrustNetwork:
 
     # --- writing ----------------------------------------------------------------------------
     def _new_edge(self, i: int, j: int, *, r: float, step: int, origin: str) -> int:
-        """A new edge ``i → j`` with prior evidence ``r``; ``j``'s public record (platform
-        reputation) is its starting negative evidence. Its trust and stage are left to the
-        caller's :meth:`_refresh`, after any evidence it adds."""
-        if not self._free:
-            self._alloc(2 * len(self.alive))
-        slot = self._free.pop()
-        self.src[slot], self.dst[slot] = i, j
-        self.src_kind[slot] = self._kind_code[self.node_kind[i]]
-        self.dst_kind[slot] = self._kind_code[self.node_kind[j]]
-        self.r[slot], self.s[slot] = r, self.public_negative.get(j, 0.0)
-        self.n_projects[slot] = 0
-        self.first_step[slot] = self.last_step[slot] = step
-        self.origin[slot] = _ORIGIN_CODE[origin]
-        self.alive[slot] = True
-        self._out[i][j] = slot
-        self._in[j][i] = slot
-        return slot
+        """A new edge ``i → j`` with prior evidence ``r`` (see :meth:`_new_edges`)."""
+        return self._new_edges([(i, j, origin, r)], step=step)[0]
+
+    def _new_edges(self, ties: list[tuple[int, int, str, float]], *, step: int) -> list[int]:
+        """New edges ``i → j`` for ``(i, j, origin, prior evidence)``, in that order; ``j``'s
+        public record (platform reputation) is each one's starting negative evidence. Their
+        trust and stage are left to the caller's :meth:`_refresh`, after any evidence it adds.
+
+        The slots are those that creating the edges one by one would take (free slots, last
+        freed first; more allocated when none is left), so the slot order, which sets the
+        order of the vectorised sums over edges, does not depend on the batching."""
+        free, slots = self._free, []
+        while len(slots) < len(ties):
+            if not free:
+                self._alloc(2 * len(self.alive))
+            slots.extend(free.pop() for _ in range(min(len(free), len(ties) - len(slots))))
+        idx = np.array(slots, dtype=np.int64)
+        src = [i for i, _, _, _ in ties]
+        dst = [j for _, j, _, _ in ties]
+        code, kind = self._kind_code, self.node_kind
+        self.src[idx], self.dst[idx] = src, dst
+        self.src_kind[idx] = [code[kind[i]] for i in src]
+        self.dst_kind[idx] = [code[kind[j]] for j in dst]
+        self.r[idx] = [prior for _, _, _, prior in ties]
+        self.s[idx] = [self.public_negative.get(j, 0.0) for j in dst]
+        self.n_projects[idx] = 0
+        self.first_step[idx] = self.last_step[idx] = step
+        self.origin[idx] = [_ORIGIN_CODE[origin] for _, _, origin, _ in ties]
+        self.alive[idx] = True
+        for i, j, slot in zip(src, dst, slots, strict=True):
+            self._out[i][j] = slot
+            self._in[j][i] = slot
+        return slots
 
     def record(
         self,
@@ -222,12 +238,13 @@ class TrustNetwork:
             raise ValueError(
                 "record_many needs distinct ties (a tie listed twice would count once)"
             )
-        out, slots = self._out, []
-        for i, j, origin, prior in ties:
-            slot = out[i].get(j)
-            if slot is None:
-                slot = self._new_edge(i, j, r=prior, step=step, origin=origin)
-            slots.append(slot)
+        out = self._out
+        slots = [out[i].get(j) for i, j, _, _ in ties]
+        fresh = [k for k, slot in enumerate(slots) if slot is None]
+        if fresh:
+            new = self._new_edges([ties[k] for k in fresh], step=step)
+            for k, slot in zip(fresh, new, strict=True):
+                slots[k] = slot
         idx = np.array(slots, dtype=np.int64)
         self.r[idx] += positive
         self.s[idx] += negative
@@ -329,10 +346,9 @@ class TrustNetwork:
     def _refresh(self, slots: np.ndarray) -> None:
         """Trust and stage of the edges in ``slots`` from their evidence."""
         r, s = self.r[slots], self.s[slots]
-        self.trust_arr[slots] = (r + 1.0) / (r + s + 2.0)
-        self.stage[slots] = trust_stage_codes(
-            self.trust_arr[slots], self.n_projects[slots], **self._stage_kw
-        )
+        trust = (r + 1.0) / (r + s + 2.0)
+        self.trust_arr[slots] = trust
+        self.stage[slots] = trust_stage_codes(trust, self.n_projects[slots], **self._stage_kw)
 
     # --- views ------------------------------------------------------------------------------
     def stats(self) -> dict[str, float]:
