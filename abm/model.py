@@ -116,6 +116,8 @@ class Project:
     committed: list[float] = field(default_factory=lambda: [0.0] * 4)  # sum of commitments
     capability_sum: float = 0.0  # of the members so far
     tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
+    pair_trusts: np.ndarray | None = None  # tmat's off-diagonal entries, row by row
+    mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
 
     def __post_init__(self) -> None:
@@ -602,8 +604,18 @@ class InnovationModel(mesa.Model):
         self.tally["strict"] += int(project.strict)
 
     def _pair_trusts(self, project: Project) -> np.ndarray:
-        """Members' trust in each other, ordered pairs ``a != b`` in row-major order."""
-        return self._trust_matrix(project)[~np.eye(project.n, dtype=bool)]
+        """Members' trust in each other, ordered pairs ``a != b`` in row-major order; their
+        mean is kept as ``project.mean_pair_trust`` (the contract and execution both use it)."""
+        if project.pair_trusts is None:
+            pairs = self._trust_matrix(project)[~np.eye(project.n, dtype=bool)]
+            project.pair_trusts = pairs
+            project.mean_pair_trust = float(pairs.mean()) if project.n > 1 else 0.0
+        return project.pair_trusts
+
+    def _mean_pair_trust(self, project: Project) -> float:
+        """Mean of :meth:`_pair_trusts` (0 for a one-member team), computed once per project."""
+        self._pair_trusts(project)
+        return project.mean_pair_trust
 
     def _trust_matrix(self, project: Project) -> np.ndarray:
         """``tmat[a, b]``: member a's trust in member b (a new tie: the pair's prior evidence).
@@ -611,11 +623,12 @@ class InnovationModel(mesa.Model):
         if project.tmat is None:
             ids, pri, n = [m.unique_id for m in project.members], project.priors, project.n
             tmat = np.zeros((n, n))
-            trust_of = self.network.trust
+            trusts_from = self.network.trusts_from
             for a in range(n):
-                for b in range(n):
-                    if a != b:
-                        tmat[a, b] = trust_of(ids[a], ids[b], max(pri[a], pri[b]))
+                row = trusts_from(
+                    ids[a], [(ids[b], max(pri[a], pri[b])) for b in range(n) if b != a]
+                )
+                tmat[a, np.arange(n) != a] = row
             project.tmat = tmat
         return project.tmat
 
@@ -655,7 +668,7 @@ class InnovationModel(mesa.Model):
         total = [left_sum(c) + e for c, e in zip(columns, project.external.tolist(), strict=True)]
         # Unchecked rules: the inputs are valid by construction (non-negative resources).
         kappa_list = risk.coverage_unchecked(total, project.required_list)
-        mean_trust = float(np.mean(self._pair_trusts(project))) if project.n > 1 else 0.0
+        mean_trust = self._mean_pair_trust(project)
         cap = short_mean([m.capability for m in project.members])
         project.p_success = risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
