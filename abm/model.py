@@ -118,6 +118,7 @@ class Project:
     tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
     pair_trusts: np.ndarray | None = None  # tmat's off-diagonal entries, row by row
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
+    delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
 
     def __post_init__(self) -> None:
@@ -141,6 +142,14 @@ class Project:
     @property
     def n(self) -> int:
         return len(self.members)
+
+    def delivered_totals(self) -> list[float]:
+        """Units of each resource the team delivered (plain floats; each resource summed over
+        the members in order, as numpy's axis-0 sum adds them). Computed once per project."""
+        if self.delivered_sum is None:
+            columns = zip(*[d.tolist() for d in self.delivered], strict=True)
+            self.delivered_sum = [left_sum(c) for c in columns]
+        return self.delivered_sum
 
     def contribution_values(self) -> np.ndarray:
         """Resource units delivered by each member (the basis of proportional shares)."""
@@ -663,9 +672,8 @@ class InnovationModel(mesa.Model):
     def execute(self, project: Project) -> None:
         """Draw success from coverage, capability, trust synergy and technology (DESIGN §3.6)."""
         p = self.params
-        # Plain floats; every resource summed over the members in order (as numpy's axis-0 sum).
-        columns = zip(*[d.tolist() for d in project.delivered], strict=True)
-        total = [left_sum(c) + e for c, e in zip(columns, project.external.tolist(), strict=True)]
+        external = project.external.tolist()
+        total = [d + e for d, e in zip(project.delivered_totals(), external, strict=True)]
         # Unchecked rules: the inputs are valid by construction (non-negative resources).
         kappa_list = risk.coverage_unchecked(total, project.required_list)
         mean_trust = self._mean_pair_trust(project)

@@ -138,7 +138,10 @@ class ServiceDesk:
         if self.mode == "none":
             return
         p, m = self.model.params, self.model
-        gap = np.maximum(project.required - np.sum(project.delivered, axis=0), 0.0)
+        gap = [
+            max(r - d, 0.0)
+            for r, d in zip(project.required_list, project.delivered_totals(), strict=True)
+        ]
         if gap[EQUIPMENT] > 1e-9 and self.pool_left > 1e-9:
             platform = self._engage(project, "sharing")
             if platform is not None:
