@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abm.rules import left_sum, member_sums, short_mean
+from abm.rules import left_sum, member_sums, pairwise_sum, short_mean, subset_sums
 from abm.rules.risk import (
     RESOURCE_DIMS,
     coverage,
@@ -321,3 +321,82 @@ def test_short_mean_equals_numpy_mean(xs):
     # Per-team means in the model's execution phase use it; numpy's mean is the independent
     # reference on both sides of its switch to pairwise summation at 8 values.
     assert short_mean(xs) == float(np.mean(np.array(xs)))
+
+
+def test_pairwise_sum_by_hand():
+    # Below 8 values, left to right: (1e16 + 1) rounds to 1e16, minus 1e16 gives 0.
+    assert pairwise_sum([1e16, 1.0, -1e16]) == 0.0
+    # From 8 on, 8 partial sums combined as a tree, ((0 + 1) + (2 + 3)) + ((4 + 5) + (6 + 7)):
+    # ±1e16 cancel before the 1 meets them, so it stays (left to right it would be lost).
+    assert pairwise_sum([1.0, 0.0, 0.0, 0.0, 1e16, -1e16, 0.0, 0.0]) == 1.0
+    assert left_sum([1.0, 0.0, 0.0, 0.0, 1e16, -1e16, 0.0, 0.0]) == 0.0
+    assert pairwise_sum([]) == 0.0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False),
+        max_size=300,
+    )
+)
+def test_pairwise_sum_equals_numpy_sum(xs):
+    # numpy is the independent reference: the model's Shapley values must not change a bit.
+    assert pairwise_sum(xs) == float(np.sum(np.array(xs, dtype=float)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(1, 7), width=st.integers(1, 5), seed=st.integers(0, 2**32 - 1))
+def test_subset_sums_equal_member_sums_bit_for_bit(n, width, seed):
+    rng = np.random.default_rng(seed)
+    rows = rng.uniform(-10.0, 10.0, (n, width)) * 10.0 ** rng.integers(-6, 7, (n, width))
+    codes = np.arange(1, 2**n)
+    masks = ((codes[:, None] >> np.arange(n)) & 1).astype(float)
+    got = subset_sums(rows.tolist())
+    assert got[0] == [0.0] * width
+    assert np.array(got[1:]).tobytes() == member_sums(masks, rows).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 9), seed=st.integers(0, 2**32 - 1))
+def test_coalition_successes_equal_the_vectorised_formula_bit_for_bit(n, seed):
+    # The model's v(S) / V computed with numpy for all coalitions at once (the formula of
+    # InnovationModel.marginal_values for large teams) is the reference; n up to 9 covers
+    # numpy's pairwise row sum of the trust columns (8 columns and more).
+    from abm.rules.risk import coalition_successes_unchecked, success_probabilities
+
+    rng = np.random.default_rng(seed)
+    required = rng.uniform(0.1, 3.0, 4) * (rng.random(4) < 0.8)
+    required[0] += 0.5  # something is required
+    external = rng.uniform(0.0, 0.5, 4) * (rng.random(4) < 0.3)
+    external[required == 0.0] = 0.3  # numpy's x / 0 is then inf (covered), not NaN
+    delivered = rng.uniform(0.0, 1.5, (n, 4)) * (rng.random((n, 4)) < 0.7)
+    trust = rng.random((n, n))
+    np.fill_diagonal(trust, 0.0)
+    caps = rng.random(n)
+    weights = required / required.sum()
+    base, synergy, tech = rng.random(), rng.uniform(0.0, 2.0), rng.uniform(0.5, 3.0)
+
+    codes = np.arange(1, 2**n)
+    masks = ((codes[:, None] >> np.arange(n)) & 1).astype(float)
+    rows = np.column_stack([delivered, trust, caps])
+    sizes = masks.sum(axis=1)
+    sums = member_sums(masks, rows)
+    with np.errstate(divide="ignore"):
+        kappa = np.minimum((sums[:, :4] + external) / required, 1.0)
+    inner = (sums[:, 4 : 4 + n] * masks).sum(axis=1)
+    mt = np.where(sizes > 1, inner / np.maximum(sizes * (sizes - 1), 1), 0.0)
+    want = success_probabilities(base, kappa, weights, sums[:, -1] / sizes, mt, synergy, tech)
+
+    got = coalition_successes_unchecked(
+        base,
+        delivered.tolist(),
+        trust.tolist(),
+        caps.tolist(),
+        external.tolist(),
+        required.tolist(),
+        weights.tolist(),
+        synergy,
+        tech,
+    )
+    assert np.array(got).tobytes() == want.tobytes()

@@ -21,6 +21,7 @@ from abm.rules.sharing import (
     risk_adjusted_shapley,
     shapley,
     shapley_from_table,
+    shapley_from_table_unchecked,
 )
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
@@ -134,6 +135,19 @@ def test_shapley_from_table_agrees_with_shapley_on_the_same_game(values):
 
     np.testing.assert_allclose(shapley_from_table(table, 3), shapley(v, 3), rtol=1e-12, atol=1e-9)
     assert math.isclose(shapley_from_table(table, 3).sum(), table[7], rel_tol=1e-9, abs_tol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 10), st.integers(0, 2**32 - 1))
+def test_shapley_from_table_unchecked_equals_the_checked_one_bit_for_bit(n, seed):
+    # The model uses the plain-float version for small teams; the reporters of a run must not
+    # change, so it must round exactly as the numpy version (n >= 4: pairwise sums of 8+ terms).
+    rng = np.random.default_rng(seed)
+    table = rng.uniform(-10.0, 10.0, 2**n) * 10.0 ** rng.integers(-6, 7, 2**n)
+    table[0] = 0.0
+    want = shapley_from_table(table, n)
+    got = shapley_from_table_unchecked(table.tolist(), n)
+    assert np.array(got).tobytes() == want.tobytes()
 
 
 def test_nash_split_by_hand():

@@ -17,11 +17,12 @@ rejects bad input the same way: a ``ValueError`` whose message names the argumen
 from __future__ import annotations
 
 import math
+import operator
 from typing import Any
 
 import numpy as np
 
-__all__: list[str] = ["left_sum", "member_sums", "short_mean"]
+__all__: list[str] = ["left_sum", "member_sums", "pairwise_sum", "short_mean", "subset_sums"]
 
 
 def left_sum(values: Any) -> float:
@@ -50,6 +51,54 @@ def member_sums(masks: np.ndarray, rows: np.ndarray) -> np.ndarray:
     for i in range(rows.shape[0]):
         out += masks[:, i, None] * rows[i]
     return out
+
+
+def subset_sums(rows: list[list[float]]) -> list[list[float]]:
+    """Column sums of every subset of ``rows`` in plain floats, indexed by bitmask: entry
+    ``mask`` sums the rows ``i`` whose bit ``1 << i`` is set, added in increasing ``i`` from 0.0.
+
+    The same numbers, bit for bit, as :func:`member_sums` with the 0/1 masks of all subsets
+    (for finite rows): there a subset's sum too adds its members' rows in order, and the
+    non-members' zero terms change nothing (``x + 0.0 == x``). Here each subset's sum is the
+    sum of the subset without its last member plus that member's row, so the 2**n subsets
+    take 2**n − 1 row additions: for the model's small teams, without numpy's per-call cost.
+    """
+    out = [[0.0] * len(rows[0])] if rows else [[]]
+    for row in rows:  # the subsets containing member i are those without it, plus row i
+        out += [list(map(operator.add, prev, row)) for prev in out]  # rows of equal length
+    return out
+
+
+def pairwise_sum(values: list[float]) -> float:
+    """``float(numpy.sum(values))`` in plain Python floats, rounded exactly as numpy rounds it.
+
+    numpy adds a float64 vector by pairwise summation: below 8 values left to right from 0.0;
+    up to 128 values in 8 interleaved partial sums, combined as a tree, then the remainder;
+    beyond, the two halves (the first a multiple of 8 long) separately. For callers that need
+    numpy's result on short lists without numpy's per-call cost (see :func:`left_sum`).
+    """
+    return _pairwise(values, 0, len(values))
+
+
+def _pairwise(a: list[float], lo: int, n: int) -> float:
+    """numpy's pairwise sum of ``a[lo : lo + n]`` (see :func:`pairwise_sum`)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= 128:
+        r = a[lo : lo + 8]
+        end = lo + n - n % 8
+        for i in range(lo + 8, end, 8):
+            r = [x + y for x, y in zip(r, a[i : i + 8], strict=True)]
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for i in range(end, lo + n):
+            res += a[i]
+        return res
+    half = n // 2
+    half -= half % 8
+    return _pairwise(a, lo, half) + _pairwise(a, lo + half, n - half)
 
 
 _SMALL = 32  # vectors up to this length are checked in plain Python (see _vector)

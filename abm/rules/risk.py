@@ -7,12 +7,13 @@ of success. Losses on failure are split by the contract.
 
 from __future__ import annotations
 
+import functools
 import operator
 from typing import Any
 
 import numpy as np
 
-from abm.rules import _same_length, _scalar, _shares, _vector
+from abm.rules import _same_length, _scalar, _shares, _vector, pairwise_sum, subset_sums
 from abm.rules.sharing import proportional_split
 
 __all__ = [
@@ -169,6 +170,84 @@ def success_probabilities(
         * technology
     )
     return np.clip(p, 0.0, 1.0)
+
+
+PLAIN_COALITIONS_MAX = 5
+"""Largest team for which :func:`coalition_successes_unchecked` (plain floats) is faster than
+numpy's whole-table version; at 6 members (63 coalitions) numpy is ahead."""
+
+
+@functools.cache
+def _coalitions(n: int) -> tuple[tuple[int, ...], ...]:
+    """The members of every coalition of ``n`` members in increasing order, by bitmask."""
+    out: list[tuple[int, ...]] = [()]
+    for i in range(n):
+        out += [(*members, i) for members in out]
+    return tuple(out)
+
+
+def coalition_successes_unchecked(
+    base: float,
+    delivered: list[list[float]],
+    trust: list[list[float]],
+    capability: list[float],
+    external: list[float],
+    required: list[float],
+    weights: list[float],
+    synergy: float,
+    technology: float,
+) -> list[float]:
+    """Success probability of every coalition (sub-team) of a team, in plain floats, without
+    input checks; entry ``mask - 1`` is the coalition of the members whose bits are set in
+    ``mask`` (member i is bit ``1 << i``), for masks 1 … 2**n − 1.
+
+    A coalition S works with its own delivered resources plus the ``external`` ones (coverage
+    of ``required``), its mean ``capability`` and its mean pairwise ``trust`` (``trust[a][b]``,
+    a's trust in b, with a zero diagonal): :func:`expected_success_unchecked` of those. This is
+    the model's v(S) / V for Shapley values (``InnovationModel.marginal_values``); numpy's
+    whole-table version of it pays about 60 calls per team, which dominates for the model's
+    small teams, so they use this one.
+
+    The rounding is that of the vectorised formula, bit for bit: the members' rows summed in
+    order (:func:`abm.rules.subset_sums`, as :func:`abm.rules.member_sums`), the trust sum of
+    the member columns as numpy's row sum over all n columns (non-members' columns count as
+    0.0), and the product of ``kappa ** weight`` left to right, where factors ``1.0 ** w`` and
+    ``k ** 0.0`` (both exactly 1) are left out. A dimension with ``required`` 0 therefore
+    counts as covered; the model's weights are the requirement's shares, so its weight is 0
+    and numpy's ``x / 0`` would count as 1 too.
+    """
+    n, d = len(capability), len(required)
+    rows = [r + t + [c] for r, t, c in zip(delivered, trust, capability, strict=True)]
+    sums = subset_sums(rows)
+    # The dimensions whose coverage can matter: required and with a positive weight.
+    dims = [(i, required[i], weights[i], external[i]) for i in range(d)]
+    dims = [x for x in dims if x[1] > 0.0 and x[2] != 0.0]
+    teams = _coalitions(n)
+    out = []
+    for mask in range(1, 1 << n):
+        s, team = sums[mask], teams[mask]
+        size = len(team)
+        prod = 1.0
+        for i, r, w, e in dims:
+            q = (s[i] + e) / r
+            if q < 1.0:  # otherwise covered: the factor is 1.0 ** w == 1.0
+                prod *= q**w
+        if size > 1:
+            inner = 0.0
+            if n < 8:  # numpy's row sum of fewer than 8 columns: left to right, 0.0s skipped
+                for j in team:
+                    inner += s[d + j]
+            else:  # numpy's pairwise sum over all n columns, non-members' as 0.0
+                inside = [0.0] * n
+                for j in team:
+                    inside[j] = s[d + j]
+                inner = pairwise_sum(inside)
+            trust_mean = inner / (size * (size - 1))
+        else:
+            trust_mean = 0.0
+        p = base * prod * (0.5 + 0.5 * (s[-1] / size)) * (1.0 + synergy * trust_mean) * technology
+        out.append(1.0 if p >= 1.0 else 0.0 if p < 0.0 else p)  # as np.clip, -0.0 and NaN too
+    return out
 
 
 _POW = np.frompyfunc(operator.pow, 2, 1)

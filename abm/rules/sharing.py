@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from abm.rules import _same_length, _scalar, _shares, _vector
+from abm.rules import _same_length, _scalar, _shares, _vector, pairwise_sum
 
 __all__ = [
     "MAX_EXACT_SHAPLEY_PLAYERS",
@@ -29,6 +29,7 @@ __all__ = [
     "risk_adjusted_shapley",
     "shapley",
     "shapley_from_table",
+    "shapley_from_table_unchecked",
 ]
 
 SHARING_RULES = ("equal", "proportional", "shapley", "risk_shapley", "nash")
@@ -149,6 +150,30 @@ def shapley_from_table(values: Any, n: int) -> np.ndarray:
         # on the CPU (see abm.rules.member_sums).
         phi[i] = float((weight * (v[with_i] - v[without_i])).sum())
     return phi
+
+
+@functools.cache
+def _exact_plan_lists(n: int) -> tuple[tuple[tuple[int, int, float], ...], ...]:
+    """:func:`_exact_plan` as plain Python: per player, (S ∪ {i}, S, weight) triples."""
+    return tuple(
+        tuple(zip(with_i.tolist(), without_i.tolist(), weight.tolist(), strict=True))
+        for without_i, with_i, weight in _exact_plan(n)
+    )
+
+
+def shapley_from_table_unchecked(values: list[float], n: int) -> list[float]:
+    """:func:`shapley_from_table` without input checks, on plain floats.
+
+    For the model's inner loop, where the table is valid by construction (finite, v(∅) = 0)
+    and the teams are small: numpy's five calls per player cost more there than the few
+    terms. Each player's terms are those of :func:`shapley_from_table`, in the same order,
+    and :func:`abm.rules.pairwise_sum` adds them exactly as numpy's ``sum`` does, so the
+    result is the same bit for bit.
+    """
+    return [
+        pairwise_sum([w * (values[a] - values[b]) for a, b, w in plan])
+        for plan in _exact_plan_lists(n)
+    ]
 
 
 def _exact_shapley(value: Callable[[frozenset[int]], float], n: int) -> np.ndarray:
