@@ -723,34 +723,38 @@ class InnovationModel(mesa.Model):
         """On failure, outlays are lost; the contract moves money so each member bears its agreed
         share; insurance and the fault-tolerance fund absorb part of makers' losses."""
         p = self.params
-        contrib = project.contribution_values()
+        # Plain floats and unchecked rules: the inputs are valid by construction.
+        contrib = project.contribution_values().tolist()
         if project.strict or project.n == 1:
-            project.risk_shares = sharing.proportional_split(1.0, contrib)
+            shares = sharing.proportional_split_unchecked(1.0, contrib)
         else:  # negotiated: the less risk-averse and the larger contributors bear more
-            appetite = contrib * np.array([1.0 - m.risk_aversion for m in project.members])
-            project.risk_shares = sharing.proportional_split(1.0, appetite + 1e-12)
+            appetite = [
+                c * (1.0 - m.risk_aversion) + 1e-12
+                for c, m in zip(contrib, project.members, strict=True)
+            ]
+            shares = sharing.proportional_split_unchecked(1.0, appetite)
+        project.risk_shares = np.array(shares)
         if project.success:
             project.borne = project.loss_split = np.zeros(project.n)
             return
         loss = float(project.outlays.sum())
-        borne = risk.split_loss(loss, risk_shares=project.risk_shares)
-        for m, paid, owed in zip(project.members, project.outlays, borne, strict=True):
+        split = risk.split_loss_unchecked(loss, shares)
+        for m, paid, owed in zip(project.members, project.outlays.tolist(), split, strict=True):
             m.wealth += paid - owed  # transfers within the team; they sum to zero
-        project.loss_split = borne
-        project.borne = borne.copy()
+        project.loss_split = np.array(split)
+        project.borne = project.loss_split.copy()  # what insurance sees
         self.tally["losses"] += loss
-        payouts = self.services.settle_failure(project)
+        payouts = self.services.settle_failure(project).tolist()
+        borne = [b - x for b, x in zip(split, payouts, strict=True)]  # after insurance
         for idx, m in enumerate(project.members):
-            project.borne[idx] -= payouts[idx]
-            if m.kind == "maker" and project.borne[idx] > 0:
-                comp = min(
-                    self.fault_fund, p.fault_tolerance_share * self._policy(m) * project.borne[idx]
-                )
+            if m.kind == "maker" and borne[idx] > 0:
+                comp = min(self.fault_fund, p.fault_tolerance_share * self._policy(m) * borne[idx])
                 self.fault_fund -= comp
                 m.wealth += comp
-                project.borne[idx] -= comp
+                borne[idx] -= comp
                 self.cum["cum_fault_compensation"] += comp
                 self.cum["cum_policy_spending"] += comp
+        project.borne = np.array(borne)
 
     # ------------------------------------------------------------------ 8. benefits
     def distribute_benefits(self, project: Project) -> None:
@@ -761,41 +765,50 @@ class InnovationModel(mesa.Model):
             return
         net = self.services.settle_success(project, project.gross_return)
         project.net_return = net
-        contrib = project.contribution_values()
         rule = "proportional" if project.strict else p.sharing_rule
+        # Plain floats and unchecked rules: the inputs are valid by construction.
         if project.n == 1:
-            shares = np.array([net])
+            shares = [net]
         elif rule == "equal":
-            shares = sharing.equal_split(net, project.n)
+            shares = [net / project.n] * project.n
         elif rule == "proportional":
-            shares = sharing.proportional_split(net, contrib)
+            shares = sharing.proportional_split_unchecked(
+                net, project.contribution_values().tolist()
+            )
         elif rule in ("shapley", "risk_shapley"):
-            shares = net * self._shapley_fractions(project, risk_corrected=rule == "risk_shapley")
+            fractions = self._shapley_fractions(project, risk_corrected=rule == "risk_shapley")
+            shares = [net * f for f in fractions]
         else:  # nash
             d = (1.0 + p.outside_option) * project.outlays
             shares = (
-                sharing.nash_split(net, d) if net >= d.sum() else sharing.proportional_split(net, d)
+                sharing.nash_split_unchecked(net, d.tolist())
+                if net >= d.sum()
+                else sharing.proportional_split_unchecked(net, d.tolist())
             )
-        project.shares = shares
+        project.shares = np.array(shares)
         for m, s in zip(project.members, shares, strict=True):
             m.wealth += s
             m.record_outcome(True, s)
             self.cum[f"cum_returns_{m.kind}"] += s
         self.cum["cum_returns"] += project.gross_return
 
-    def _shapley_fractions(self, project: Project, *, risk_corrected: bool) -> np.ndarray:
+    def _shapley_fractions(self, project: Project, *, risk_corrected: bool) -> list[float]:
         """Fractions of the net return by Shapley value (optionally risk-corrected, seed 002's
         φ_i / v(N) + R_i − 1/n), summing to 1. The Shapley rules split by them and every
         member of a successful team judges fairness against the risk-corrected ones. A member
-        with a negative value gets nothing rather than a bill (limited liability)."""
+        with a negative value gets nothing rather than a bill (limited liability). Plain floats
+        and unchecked rules: the inputs are valid by construction."""
         if project.n == 1:
-            return np.ones(1)
+            return [1.0]
         phi, grand = self.marginal_values(project)
         if grand <= 0:
-            return sharing.proportional_split(1.0, project.contribution_values())
+            return sharing.proportional_split_unchecked(1.0, project.contribution_values().tolist())
+        values = phi.tolist()
         if risk_corrected:
-            phi = sharing.risk_adjusted_shapley(phi, project.risk_shares, grand)
-        return sharing.limited_liability(phi) / grand
+            values = sharing.risk_adjusted_shapley_unchecked(
+                values, project.risk_shares.tolist(), grand
+            )
+        return [v / grand for v in sharing.limited_liability_unchecked(values)]
 
     def marginal_values(self, project: Project) -> tuple[np.ndarray, float]:
         """Shapley values φ of the members on v(S) = V × p(S) and the grand value v(N).
@@ -870,20 +883,24 @@ class InnovationModel(mesa.Model):
         """Perceived fairness, then evidence on every directed edge inside the team."""
         rng = self.rngs["execution"]
         n = project.n
+        # Plain floats and unchecked rules: the inputs are valid by construction.
         if project.success:
             # What a member considers due is seed 002's fair share: what it added to the team's
             # prospects (its Shapley value) corrected for the share of the risk it carried.
-            due = project.net_return * self._shapley_fractions(project, risk_corrected=True)
-            fair = sharing.perceived_fairness(project.shares, due)
+            net = project.net_return
+            due = [net * f for f in self._shapley_fractions(project, risk_corrected=True)]
+            fairness = sharing.perceived_fairness_unchecked(project.shares.tolist(), due)
         else:
             # Judged on the partners' own split of the loss: what insurance or the fault fund
             # later made good is not something the partners gave each other.
-            contrib_share = sharing.proportional_split(1.0, project.contribution_values())
-            due_loss = float(project.outlays.sum()) * contrib_share
-            fair = sharing.perceived_fairness(due_loss, np.maximum(project.loss_split, 0.0))
-        project.fairness = fair
+            loss = float(project.outlays.sum())
+            contrib = project.contribution_values().tolist()
+            due_loss = [loss * s for s in sharing.proportional_split_unchecked(1.0, contrib)]
+            split = [x if x > 0.0 else 0.0 for x in project.loss_split.tolist()]  # np.maximum
+            fairness = sharing.perceived_fairness_unchecked(due_loss, split)
+        project.fairness = fair = np.array(fairness)
         if n > 1:
-            self.tally["fairness"].extend(fair.tolist())
+            self.tally["fairness"].extend(fairness)
         detect_p = 1.0 if project.strict else 0.5
         detected = [w and rng.random() < detect_p for w in project.withheld]
         project.detected = detected

@@ -400,3 +400,14 @@ def test_coalition_successes_equal_the_vectorised_formula_bit_for_bit(n, seed):
         tech,
     )
     assert np.array(got).tobytes() == want.tobytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(nonneg, st.lists(st.floats(1e-6, 1.0), min_size=1, max_size=20))
+def test_split_loss_unchecked_equals_checked_bit_for_bit(loss, raw):
+    # The model's loop uses the unchecked version; a run's reporters must not change.
+    from abm.rules.risk import split_loss_unchecked
+
+    shares = (np.array(raw) / np.sum(raw)).tolist()
+    want = split_loss(loss, risk_shares=shares)
+    assert np.array(split_loss_unchecked(loss, shares)).tobytes() == want.tobytes()

@@ -15,10 +15,15 @@ from abm.rules.sharing import (
     SHARING_RULES,
     equal_split,
     limited_liability,
+    limited_liability_unchecked,
     nash_split,
+    nash_split_unchecked,
     perceived_fairness,
+    perceived_fairness_unchecked,
     proportional_split,
+    proportional_split_unchecked,
     risk_adjusted_shapley,
+    risk_adjusted_shapley_unchecked,
     shapley,
     shapley_from_table,
     shapley_from_table_unchecked,
@@ -432,3 +437,69 @@ def test_bad_inputs_raise_naming_the_argument(call, name):
 def test_nash_error_names_both_numbers():
     with pytest.raises(ValueError, match=r"total=5\.0.*sum\(disagreement\)=6\.0"):
         nash_split(5.0, [3.0, 3.0])
+
+
+# ------------------------------------------------------- unchecked variants (the model's loop)
+# The model calls the *_unchecked variants on plain floats; a run's reporters must not change,
+# so each must give exactly the checked version's numbers (compared as bits: -0.0 != 0.0).
+
+
+def _bits(values) -> bytes:
+    return np.asarray(values, dtype=float).tobytes()
+
+
+wide = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(finite, st.lists(st.one_of(st.just(0.0), nonneg), min_size=1, max_size=20))
+def test_proportional_split_unchecked_equals_checked(total, contributions):
+    want = proportional_split(total, contributions)
+    assert _bits(proportional_split_unchecked(total, contributions)) == _bits(want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(wide, st.floats(1e-6, 1.0)), min_size=1, max_size=20), wide)
+def test_risk_adjusted_shapley_unchecked_equals_checked(members, grand):
+    phi = [f for f, _ in members]
+    raw = np.array([r for _, r in members])
+    shares = (raw / raw.sum()).tolist()  # sum to 1 up to rounding, as the model's
+    want = risk_adjusted_shapley(phi, shares, grand)
+    assert _bits(risk_adjusted_shapley_unchecked(phi, shares, grand)) == _bits(want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.just(-0.0), wide), min_size=1, max_size=20))
+def test_limited_liability_unchecked_equals_checked(values):
+    if any(v < 0.0 for v in values) and not float(np.sum(values)) > 0.0:
+        values = [*values, 2.0 * float(np.sum(np.abs(values))) + 1.0]  # a positive total
+    want = limited_liability(values)
+    assert _bits(limited_liability_unchecked(values)) == _bits(want)
+
+
+def test_limited_liability_unchecked_by_hand():
+    # (-1, 2, 3): total 4 shared over (0, 2, 3) → 4 · (0, 2/5, 3/5); -0.0 becomes +0.0.
+    assert limited_liability_unchecked([-1.0, 2.0, 3.0]) == [0.0, 1.6, 2.4]
+    assert _bits(limited_liability_unchecked([-1.0, -0.0, 3.0])[:2]) == _bits([0.0, 0.0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(nonneg, min_size=1, max_size=20), nonneg)
+def test_nash_split_unchecked_equals_checked(disagreement, surplus):
+    total = float(np.sum(disagreement)) + surplus
+    want = nash_split(total, disagreement)
+    assert _bits(nash_split_unchecked(total, disagreement)) == _bits(want)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.just(-0.0), st.just(0.0), wide), st.one_of(st.just(0.0), wide)),
+        max_size=20,
+    )
+)
+def test_perceived_fairness_unchecked_equals_checked(pairs):
+    received = [r for r, _ in pairs]
+    due = [d for _, d in pairs]
+    want = perceived_fairness(received, due)
+    assert _bits(perceived_fairness_unchecked(received, due)) == _bits(want)

@@ -308,3 +308,11 @@ def split_loss(loss: float, *, commitments: Any = None, risk_shares: Any = None)
     if commitments is not None:
         return proportional_split(loss, _vector(commitments, "commitments", lo=0.0))
     return loss * _shares(risk_shares, "risk_shares")
+
+
+def split_loss_unchecked(loss: float, risk_shares: list[float]) -> list[float]:
+    """:func:`split_loss` by risk shares, without input checks, on plain floats (the model's
+    inner loop: its risk shares sum to 1 by construction). They are renormalised as there,
+    with numpy's rounding of their sum, so the result is the same bit for bit."""
+    total = pairwise_sum(risk_shares)
+    return [loss * (r / total) for r in risk_shares]

@@ -29,7 +29,6 @@ __all__ = [
     "risk_adjusted_shapley",
     "shapley",
     "shapley_from_table",
-    "shapley_from_table_unchecked",
 ]
 
 SHARING_RULES = ("equal", "proportional", "shapley", "risk_shapley", "nash")
@@ -82,6 +81,19 @@ def proportional_split(total: float, contributions: Any) -> np.ndarray:
     if c_sum == 0.0:
         return np.full(c.size, total / c.size)
     return total * (c / c_sum)
+
+
+def proportional_split_unchecked(total: float, contributions: list[float]) -> list[float]:
+    """:func:`proportional_split` without input checks, on plain floats.
+
+    For the model's inner loop (risk shares, benefit and loss splits of every team), where the
+    contributions are non-negative by construction. The same operations in the same order
+    (the sum rounded as numpy's, :func:`abm.rules.pairwise_sum`), so the same bits.
+    """
+    c_sum = pairwise_sum(contributions)
+    if c_sum == 0.0:
+        return [total / len(contributions)] * len(contributions)
+    return [total * (c / c_sum) for c in contributions]
 
 
 def _coalition_value(value: Callable[[frozenset[int]], float], members: frozenset[int]) -> float:
@@ -281,6 +293,17 @@ def risk_adjusted_shapley(phi: Any, risk_shares: Any, grand_value: float) -> np.
     return phi + (r - 1.0 / phi.size) * grand_value
 
 
+def risk_adjusted_shapley_unchecked(
+    phi: list[float], risk_shares: list[float], grand_value: float
+) -> list[float]:
+    """:func:`risk_adjusted_shapley` without input checks, on plain floats (the model's inner
+    loop: its risk shares sum to 1 by construction). The risk shares are renormalised as
+    there, with numpy's rounding of their sum, so the result is the same bit for bit."""
+    total = pairwise_sum(risk_shares)
+    equal = 1.0 / len(phi)
+    return [f + (r / total - equal) * grand_value for f, r in zip(phi, risk_shares, strict=True)]
+
+
 def limited_liability(values: Any) -> np.ndarray:
     """Shares with nobody charged: negative entries set to 0, the others scaled so that the
     total stays the same.
@@ -310,6 +333,20 @@ def limited_liability(values: Any) -> np.ndarray:
             "a positive total to share"
         )
     return proportional_split(total, np.maximum(v, 0.0))
+
+
+def limited_liability_unchecked(values: list[float]) -> list[float]:
+    """:func:`limited_liability` without input checks, on plain floats (the model's inner loop,
+    where a negative value comes with a positive total: the team's value v(N) > 0).
+
+    Bit for bit as the checked version; ``max(v, 0.0)`` is written ``v if v > 0.0 else 0.0``,
+    which gives +0.0 for -0.0 as ``numpy.maximum`` does.
+    """
+    if not any(v < 0.0 for v in values):
+        return values
+    return proportional_split_unchecked(
+        pairwise_sum(values), [v if v > 0.0 else 0.0 for v in values]
+    )
 
 
 def nash_split(total: float, disagreement: Any, weights: Any = None) -> np.ndarray:
@@ -352,6 +389,17 @@ def nash_split(total: float, disagreement: Any, weights: Any = None) -> np.ndarr
     return d + w * (total - d_sum)
 
 
+def nash_split_unchecked(total: float, disagreement: list[float]) -> list[float]:
+    """:func:`nash_split` with equal bargaining power, without input checks, on plain floats.
+
+    For the model's inner loop, which calls it only when ``total`` covers the outside options.
+    The same operations in the same order as the checked version, so the same bits.
+    """
+    d_sum = pairwise_sum(disagreement)
+    w = 1.0 / len(disagreement)
+    return [d + w * (total - d_sum) for d in disagreement]
+
+
 def perceived_fairness(received: Any, due: Any) -> np.ndarray:
     """Per-member fairness in [0, 1]: the share of what was due that was actually received.
 
@@ -373,3 +421,20 @@ def perceived_fairness(received: Any, due: Any) -> np.ndarray:
     with np.errstate(over="ignore"):  # huge ratios (tiny due) are capped at 1 anyway
         ratio = np.divide(received, due, out=np.ones_like(due), where=positive)
     return np.clip(ratio, 0.0, 1.0)
+
+
+def perceived_fairness_unchecked(received: list[float], due: list[float]) -> list[float]:
+    """:func:`perceived_fairness` without input checks, on plain floats (the model's inner
+    loop, every member of every team).
+
+    The same division and clipping as the checked version: a ratio of 1 or more is 1, below 0
+    it is 0 and otherwise (-0.0 included, as ``numpy.clip`` keeps it) unchanged.
+    """
+    out = []
+    for r, d in zip(received, due, strict=True):
+        if d > 0.0:
+            q = r / d
+            out.append(1.0 if q >= 1.0 else 0.0 if q < 0.0 else q)
+        else:
+            out.append(1.0)
+    return out
