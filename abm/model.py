@@ -821,45 +821,48 @@ class InnovationModel(mesa.Model):
             return project.phi, project.grand
         p = self.params
         n = project.n
-        if n <= min(p.shapley_exact_max, risk.PLAIN_COALITIONS_MAX):  # same bits, faster
-            table = [0.0] + [
-                project.value * q
-                for q in risk.coalition_successes_unchecked(
-                    p.base_success * STAGE_SUCCESS[project.stage],
-                    [r.tolist() for r in project.delivered],
-                    self._trust_matrix(project).tolist(),
-                    [m.capability for m in project.members],
-                    project.external.tolist(),
-                    project.required_list,
-                    project.weight_list,
-                    p.synergy,
-                    self.technology,
-                )
-            ]
+        base = p.base_success * STAGE_SUCCESS[project.stage]
+        # Per member: its delivered resources, its trust in each member, its capability.
+        delivered = [r.tolist() for r in project.delivered]
+        tmat = self._trust_matrix(project)
+        trust_rows = tmat.tolist()
+        caps = [m.capability for m in project.members]
+        external = project.external.tolist()
+
+        def successes(coalitions: list[tuple[int, ...]] | None = None) -> list[float]:
+            """p(S) for every coalition by bitmask (or for the given ones), in plain floats."""
+            return risk.coalition_successes_unchecked(
+                base,
+                delivered,
+                trust_rows,
+                caps,
+                external,
+                project.required_list,
+                project.weight_list,
+                p.synergy,
+                self.technology,
+                coalitions=coalitions,
+            )
+
+        if n <= min(p.shapley_exact_max, risk.PLAIN_COALITIONS_MAX):  # small teams, most teams
+            table = [0.0, *(project.value * q for q in successes())]
             project.phi = np.array(sharing.shapley_from_table_unchecked(table, n))
             project.grand = table[-1]
             return project.phi, project.grand
-        # Per member: its delivered resources, its trust in each member, its capability.
-        d = len(project.required_list)
-        caps = [m.capability for m in project.members]
-        rows = np.column_stack([np.array(project.delivered), self._trust_matrix(project), caps])
-        base = p.base_success * STAGE_SUCCESS[project.stage]
-        w = project.weights
-
-        def values(masks: np.ndarray) -> np.ndarray:
-            """v(S) for coalitions given as boolean rows (one column per member)."""
+        if n <= p.shapley_exact_max:  # larger teams: numpy, every coalition at once
+            # The same numbers as successes(), bit for bit (see coalition_successes_unchecked).
+            d = len(project.required_list)
+            rows = np.column_stack([np.array(project.delivered), tmat, caps])
+            masks = _coalition_masks(n)
             sizes = masks.sum(axis=1)
             sums = member_sums(masks, rows)  # masks @ rows, the same on every machine
             kappa = np.minimum((sums[:, :d] + project.external) / project.required[None, :], 1.0)
             inner = (sums[:, d : d + n] * masks).sum(axis=1)
             mt = np.where(sizes > 1, inner / np.maximum(sizes * (sizes - 1), 1), 0.0)
-            return project.value * risk.success_probabilities(
-                base, kappa, w, sums[:, -1] / sizes, mt, p.synergy, self.technology
-            )
-
-        if n <= p.shapley_exact_max:  # every coalition at once, then exact enumeration
             table = np.zeros(2**n)  # v by coalition bitmask; v(empty) = 0
-            table[1:] = values(_coalition_masks(n))
+            table[1:] = project.value * risk.success_probabilities(
+                base, kappa, project.weights, sums[:, -1] / sizes, mt, p.synergy, self.technology
+            )
             project.phi = sharing.shapley_from_table(table, n)
             project.grand = float(table[-1])
             return project.phi, project.grand
@@ -869,9 +872,7 @@ class InnovationModel(mesa.Model):
             if not s:
                 return 0.0
             if s not in cache:
-                row = np.zeros((1, n))
-                row[0, sorted(s)] = 1.0
-                cache[s] = float(values(row)[0])
+                cache[s] = project.value * successes([tuple(sorted(s))])[0]
             return cache[s]
 
         project.phi = sharing.shapley(v, n, samples=p.shapley_samples, rng=self.rngs["execution"])

@@ -411,3 +411,30 @@ def test_split_loss_unchecked_equals_checked_bit_for_bit(loss, raw):
     shares = (np.array(raw) / np.sum(raw)).tolist()
     want = split_loss(loss, risk_shares=shares)
     assert np.array(split_loss_unchecked(loss, shares)).tobytes() == want.tobytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 10), seed=st.integers(0, 2**32 - 1))
+def test_coalition_successes_of_given_coalitions_equal_the_whole_table(n, seed):
+    # The model's sampled Shapley values ask for single coalitions; each must be exactly the
+    # whole table's entry (itself equal to the vectorised formula, tested above).
+    from abm.rules.risk import coalition_successes_unchecked
+
+    rng = np.random.default_rng(seed)
+    required = rng.uniform(0.1, 3.0, 4)
+    args = (
+        rng.random(),
+        rng.uniform(0.0, 1.5, (n, 4)).tolist(),
+        (rng.random((n, n)) * (1.0 - np.eye(n))).tolist(),
+        rng.random(n).tolist(),
+        rng.uniform(0.0, 0.5, 4).tolist(),
+        required.tolist(),
+        (required / required.sum()).tolist(),
+        rng.uniform(0.0, 2.0),
+        rng.uniform(0.5, 3.0),
+    )
+    table = coalition_successes_unchecked(*args)
+    masks = rng.integers(1, 2**n, 5).tolist()
+    teams = [tuple(i for i in range(n) if (m >> i) & 1) for m in masks]
+    got = coalition_successes_unchecked(*args, coalitions=teams)
+    assert np.array(got).tobytes() == np.array([table[m - 1] for m in masks]).tobytes()

@@ -196,10 +196,12 @@ def coalition_successes_unchecked(
     weights: list[float],
     synergy: float,
     technology: float,
+    coalitions: list[tuple[int, ...]] | None = None,
 ) -> list[float]:
     """Success probability of every coalition (sub-team) of a team, in plain floats, without
     input checks; entry ``mask - 1`` is the coalition of the members whose bits are set in
-    ``mask`` (member i is bit ``1 << i``), for masks 1 … 2**n − 1.
+    ``mask`` (member i is bit ``1 << i``), for masks 1 … 2**n − 1. Given ``coalitions``
+    (non-empty, members in increasing order), only those, in that order.
 
     A coalition S works with its own delivered resources plus the ``external`` ones (coverage
     of ``required``), its mean ``capability`` and its mean pairwise ``trust`` (``trust[a][b]``,
@@ -218,14 +220,22 @@ def coalition_successes_unchecked(
     """
     n, d = len(capability), len(required)
     rows = [r + t + [c] for r, t, c in zip(delivered, trust, capability, strict=True)]
-    sums = subset_sums(rows)
+    if coalitions is None:
+        teams = _coalitions(n)[1:]
+        sums = subset_sums(rows)[1:]
+    else:  # each coalition's members added in order, as member_sums with its 0/1 row
+        teams = coalitions
+        sums = []
+        for team in teams:
+            total = [0.0] * len(rows[0])
+            for i in team:
+                total = list(map(operator.add, total, rows[i]))
+            sums.append(total)
     # The dimensions whose coverage can matter: required and with a positive weight.
     dims = [(i, required[i], weights[i], external[i]) for i in range(d)]
     dims = [x for x in dims if x[1] > 0.0 and x[2] != 0.0]
-    teams = _coalitions(n)
     out = []
-    for mask in range(1, 1 << n):
-        s, team = sums[mask], teams[mask]
+    for s, team in zip(sums, teams, strict=True):
         size = len(team)
         prod = 1.0
         for i, r, w, e in dims:
