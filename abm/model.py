@@ -954,15 +954,20 @@ class InnovationModel(mesa.Model):
         self.tally["pairs"] += n * (n - 1) // 2
 
     def _penalise_withholders(self, project: Project) -> None:
+        detected = project.detected
+        if not any(detected):  # the usual case: nobody was caught
+            return
         p = self.params
-        honest = [i for i, d in enumerate(project.detected) if not d]
-        for i, d in enumerate(project.detected):
-            if d and honest:
-                fine = p.withholding_penalty * float(project.commitments[i].sum() / 2.0)
-                fine = min(fine, max(project.members[i].wealth, 0.0))
-                project.members[i].wealth -= fine
-                for j in honest:
-                    project.members[j].wealth += fine / len(honest)
+        honest = [m for m, d in zip(project.members, detected, strict=True) if not d]
+        if not honest:
+            return
+        for m, c, d in zip(project.members, project.commitments, detected, strict=True):
+            if d:  # half the commitment was withheld; left_sum rounds as numpy's sum
+                fine = p.withholding_penalty * (left_sum(c.tolist()) / 2.0)
+                fine = min(fine, max(m.wealth, 0.0))
+                m.wealth -= fine
+                for h in honest:
+                    h.wealth += fine / len(honest)
 
     def forget(self) -> None:
         """Evidence decays at rate λ (when decay is on); stale low-trust and forgotten edges go."""
