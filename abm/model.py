@@ -860,7 +860,7 @@ class InnovationModel(mesa.Model):
             inner = (sums[:, d : d + n] * masks).sum(axis=1)
             mt = np.where(sizes > 1, inner / np.maximum(sizes * (sizes - 1), 1), 0.0)
             table = np.zeros(2**n)  # v by coalition bitmask; v(empty) = 0
-            table[1:] = project.value * risk.success_probabilities(
+            table[1:] = project.value * risk.success_probabilities_unchecked(
                 base, kappa, project.weights, sums[:, -1] / sizes, mt, p.synergy, self.technology
             )
             project.phi = sharing.shapley_from_table(table, n)

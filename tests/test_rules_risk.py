@@ -438,3 +438,25 @@ def test_coalition_successes_of_given_coalitions_equal_the_whole_table(n, seed):
     teams = [tuple(i for i in range(n) if (m >> i) & 1) for m in masks]
     got = coalition_successes_unchecked(*args, coalitions=teams)
     assert np.array(got).tobytes() == np.array([table[m - 1] for m in masks]).tobytes()
+
+
+@settings(max_examples=100, deadline=None)
+@given(m=st.integers(0, 40), seed=st.integers(0, 2**32 - 1))
+def test_success_probabilities_unchecked_equals_the_full_power_formula(m, seed):
+    # It raises kappa ** w only where the result can differ from 1 (kappa != 1, w != 0); the
+    # product with every entry raised, as before, is the reference, bit for bit.
+    from abm.rules.risk import _pow, success_probabilities_unchecked
+
+    rng = np.random.default_rng(seed)
+    kappa = rng.random((m, 4))
+    kappa[rng.random((m, 4)) < 0.4] = 1.0  # fully covered
+    kappa[rng.random((m, 4)) < 0.1] = 0.0  # nothing delivered
+    weights = rng.random(4) * (rng.random(4) < 0.8)  # some zero weights
+    cap, trust = rng.random(m), rng.random(m)
+    want = np.clip(
+        0.7 * np.prod(_pow(kappa, weights), axis=1) * (0.5 + 0.5 * cap) * (1.0 + 0.4 * trust) * 1.3,
+        0.0,
+        1.0,
+    )
+    got = success_probabilities_unchecked(0.7, kappa, weights, cap, trust, 0.4, 1.3)
+    assert got.tobytes() == want.tobytes()

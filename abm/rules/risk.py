@@ -162,11 +162,33 @@ def success_probabilities(
         )
     synergy = _scalar(synergy, "synergy", lo=0.0)
     technology = _scalar(technology, "technology", lo=0.0)
+    return success_probabilities_unchecked(base, k, w, cap, trust, synergy, technology)
+
+
+def success_probabilities_unchecked(
+    base: float,
+    kappa: np.ndarray,
+    weights: np.ndarray,
+    mean_capability: np.ndarray,
+    mean_trust: np.ndarray,
+    synergy: float,
+    technology: float,
+) -> np.ndarray:
+    """:func:`success_probabilities` without input checks, on float arrays (the model's Shapley
+    values of large teams, whose inputs are valid by construction).
+
+    ``kappa ** weights`` is raised by the C library's pow (:func:`_pow`, one Python call per
+    entry) only where it can differ from 1: ``1.0 ** w`` and ``k ** 0.0`` are exactly 1 (C99,
+    and Python's ``**``), and the larger coalitions of a team cover most dimensions fully.
+    """
+    factors = np.ones(kappa.shape)
+    todo = (kappa != 1.0) & (weights != 0.0)
+    factors[todo] = _pow(kappa[todo], np.broadcast_to(weights, kappa.shape)[todo])
     p = (
         base
-        * np.prod(_pow(k, w), axis=1)
-        * (0.5 + 0.5 * cap)
-        * (1.0 + synergy * trust)
+        * np.prod(factors, axis=1)
+        * (0.5 + 0.5 * mean_capability)
+        * (1.0 + synergy * mean_trust)
         * technology
     )
     return np.clip(p, 0.0, 1.0)
