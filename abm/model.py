@@ -36,7 +36,16 @@ from abm.kinds import (
 from abm.network import TrustNetwork
 from abm.params import Params, check_names, spec
 from abm.reporters import ALL_REPORTERS, metric_getter
-from abm.rules import coupling, left_sum, member_sums, risk, sharing, short_mean, trust
+from abm.rules import (
+    coupling,
+    left_sum,
+    member_sums,
+    pairwise_sum,
+    risk,
+    sharing,
+    short_mean,
+    trust,
+)
 from abm.scenarios import SCENARIOS, get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
@@ -116,7 +125,6 @@ class Project:
     committed: list[float] = field(default_factory=lambda: [0.0] * 4)  # sum of commitments
     capability_sum: float = 0.0  # of the members so far
     tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
-    pair_trusts: np.ndarray | None = None  # tmat's off-diagonal entries, row by row
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
     delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
@@ -592,7 +600,11 @@ class InnovationModel(mesa.Model):
         """Strictness = 1 − mean pairwise trust; strict contracts fix shares by contribution (the
         units delivered) and pay monitoring; trusted teams negotiate (seed 002)."""
         p = self.params
-        project.strictness = trust.contract_strictness(self._pair_trusts(project))
+        project.strictness = (  # a lone actor has no partner to guard against
+            trust.contract_strictness_unchecked(self._mean_pair_trust(project))
+            if project.n > 1
+            else 0.0
+        )
         if p.contract_mode == "strict":
             project.strict = True
         elif p.contract_mode == "negotiated":
@@ -612,34 +624,33 @@ class InnovationModel(mesa.Model):
             self.tally["strictness"].append(project.strictness)
         self.tally["strict"] += int(project.strict)
 
-    def _pair_trusts(self, project: Project) -> np.ndarray:
-        """Members' trust in each other, ordered pairs ``a != b`` in row-major order; their
-        mean is kept as ``project.mean_pair_trust`` (the contract and execution both use it)."""
-        if project.pair_trusts is None:
-            pairs = self._trust_matrix(project)[~np.eye(project.n, dtype=bool)]
-            project.pair_trusts = pairs
-            project.mean_pair_trust = float(pairs.mean()) if project.n > 1 else 0.0
-        return project.pair_trusts
-
-    def _mean_pair_trust(self, project: Project) -> float:
-        """Mean of :meth:`_pair_trusts` (0 for a one-member team), computed once per project."""
-        self._pair_trusts(project)
-        return project.mean_pair_trust
+    def _read_team_trust(self, project: Project) -> None:
+        """The members' trust in each other, read once at the contract (nothing writes this
+        team's ties before its trust update): ``project.tmat[a, b]``, member a's trust in b (a
+        new tie: the pair's prior evidence), and ``project.mean_pair_trust``, the mean over the
+        ordered pairs ``a != b`` (0 for a one-member team), rounded as ``numpy.mean`` rounds it."""
+        if project.tmat is not None:
+            return
+        ids, pri, n = [m.unique_id for m in project.members], project.priors, project.n
+        trusts_from = self.network.trusts_from
+        rows, pairs = [], []
+        for a in range(n):
+            row = trusts_from(ids[a], [(ids[b], max(pri[a], pri[b])) for b in range(n) if b != a])
+            pairs.extend(row)
+            row.insert(a, 0.0)
+            rows.append(row)
+        project.tmat = np.array(rows)
+        project.mean_pair_trust = pairwise_sum(pairs) / len(pairs) if n > 1 else 0.0
 
     def _trust_matrix(self, project: Project) -> np.ndarray:
-        """``tmat[a, b]``: member a's trust in member b (a new tie: the pair's prior evidence).
-        Read once at the contract: nothing writes this team's ties before its trust update."""
-        if project.tmat is None:
-            ids, pri, n = [m.unique_id for m in project.members], project.priors, project.n
-            tmat = np.zeros((n, n))
-            trusts_from = self.network.trusts_from
-            for a in range(n):
-                row = trusts_from(
-                    ids[a], [(ids[b], max(pri[a], pri[b])) for b in range(n) if b != a]
-                )
-                tmat[a, np.arange(n) != a] = row
-            project.tmat = tmat
+        """``tmat[a, b]``: member a's trust in member b (see :meth:`_read_team_trust`)."""
+        self._read_team_trust(project)
         return project.tmat
+
+    def _mean_pair_trust(self, project: Project) -> float:
+        """Mean trust over the ordered pairs of members (see :meth:`_read_team_trust`)."""
+        self._read_team_trust(project)
+        return project.mean_pair_trust
 
     # ------------------------------------------------------------------ 5. pooling
     def pool_resources(self, project: Project) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "beta_trust",
     "beta_trust_array",
     "contract_strictness",
+    "contract_strictness_unchecked",
     "decay_evidence",
     "trust_stage",
     "trust_stage_codes",
@@ -226,4 +227,11 @@ def contract_strictness(trusts: Any) -> float:
     t = _vector(np.ravel(trusts), "trusts", lo=0.0, hi=1.0, allow_empty=True)
     if t.size == 0:
         return 0.0
-    return float(1.0 - t.mean())
+    return contract_strictness_unchecked(float(t.mean()))
+
+
+def contract_strictness_unchecked(mean_trust: float) -> float:
+    """:func:`contract_strictness` from the mean pairwise trust, without input checks: for the
+    model's contract phase, which computes a team's mean trust once and uses it again in
+    execution."""
+    return 1.0 - mean_trust
