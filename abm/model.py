@@ -1178,10 +1178,9 @@ class InnovationModel(mesa.Model):
     def _charge_team(
         self, project: Project, amount: float, weights: list[float], flow: str
     ) -> None:
-        for m, part in zip(
-            project.members, sharing.proportional_split(amount, weights), strict=True
-        ):
-            self._pay(m, float(part), flow)
+        parts = sharing.proportional_split_unchecked(amount, weights)  # weights >= 0
+        for m, part in zip(project.members, parts, strict=True):
+            self._pay(m, part, flow)
 
     def _create_population(self) -> None:
         p, rng = self.params, self.rngs["init"]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.kinds import SERVICE_KINDS
-from abm.rules.sharing import proportional_split
+from abm.rules.sharing import proportional_split_unchecked
 from agents.actors import FUNDS
 
 if TYPE_CHECKING:
@@ -152,7 +152,9 @@ class ServiceDesk:
                 owners = [o for o, _ in self.pool_owners]
                 paid = self._collect(project, usage)
                 for owner, part in zip(
-                    owners, proportional_split(paid, [u for _, u in self.pool_owners]), strict=True
+                    owners,
+                    proportional_split_unchecked(paid, [u for _, u in self.pool_owners]),
+                    strict=True,
                 ):
                     owner.wealth += part
                 self._fee(project, platform)
@@ -323,8 +325,10 @@ class ServiceDesk:
         """Take ``amount`` from the members in proportion to their outlays; returns it."""
         if amount <= 0:
             return 0.0
-        weights = project.outlays if project.outlays.sum() > 0 else np.ones(project.n)
-        for mbr, part in zip(project.members, proportional_split(amount, weights), strict=True):
+        outlays = project.outlays.tolist()  # never negative
+        weights = outlays if project.outlays.sum() > 0 else [1.0] * project.n
+        parts = proportional_split_unchecked(amount, weights)
+        for mbr, part in zip(project.members, parts, strict=True):
             mbr.wealth -= part
         return amount
 
@@ -338,7 +342,7 @@ class ServiceDesk:
         if self.mode != "co_construction":
             return [(inst, 1.0)]
         allinst = self.institutions
-        caps = proportional_split(1.0, [i.capacity for i in allinst])
+        caps = proportional_split_unchecked(1.0, [i.capacity for i in allinst])
         return list(zip(allinst, caps, strict=True))
 
     def _debit(self, inst: ServiceInstitution, amount: float) -> None:
