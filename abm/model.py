@@ -432,36 +432,39 @@ class InnovationModel(mesa.Model):
         brokers and the platform. Strangers are sampled per kind, never by scanning all."""
         p, rng = self.params, self.rngs["search"]
         init = project.initiator
+        index = self._index
         seen = {init.unique_id}
         out: list[tuple[Actor, str, float]] = []
 
-        def add(uid: int, origin: str, prior: float) -> None:
-            a = self._index.get(uid)
-            if a is not None and uid not in seen and not a.busy and a.kind in ACTOR_KINDS:
-                seen.add(uid)
-                out.append((a, origin, prior))
+        def add(uids: list[int], origin: str, prior: float) -> None:
+            """Keep each actor of ``uids`` not seen yet, idle and innovating, in order."""
+            for uid in uids:
+                a = index.get(uid)
+                if a is not None and uid not in seen and not a.busy and a.kind in ACTOR_KINDS:
+                    seen.add(uid)
+                    out.append((a, origin, prior))
 
         if p.trust_on:  # known partners first, then friends of friends, then strangers
-            neighbours = list(self.network.partners(init.unique_id))
-            for uid in neighbours:
-                add(uid, "direct", 0.0)
+            partners = self.network.partners
+            neighbours = list(partners(init.unique_id))
+            add(neighbours, "direct", 0.0)
             if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
-                fof = {v for u in neighbours for v in self.network.partners(u)} - seen
-                fof_list = sorted(fof)
+                # Partners of partners not seen yet, sorted: the draw must not depend on the
+                # order of a set.
+                fof_list = sorted(set().union(*map(partners, neighbours)) - seen)
                 k = min(p.n_friends_of_friends, len(fof_list))
-                for i in rng.choice(len(fof_list), size=k, replace=False) if k else ():
-                    add(fof_list[i], "direct", 0.0)
+                if k:
+                    picks = rng.choice(len(fof_list), size=k, replace=False).tolist()
+                    add([fof_list[i] for i in picks], "direct", 0.0)
             screened = self._sample_strangers(gap, p.n_strangers, rng)
         else:
             # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
             # to be screened, as many as strangers + friends of friends + one full team.
             k = p.n_strangers + p.n_friends_of_friends + p.max_team_size
             screened = self._sample_uniform(k, rng)
-        prior_stranger = self.services.stranger_prior()
-        for a in screened:
-            add(a.unique_id, "direct", prior_stranger)
+        add([a.unique_id for a in screened], "direct", self.services.stranger_prior())
         for a, origin, prior in self.services.introductions(project, gap, self.rngs["services"]):
-            add(a.unique_id, origin, prior)
+            add([a.unique_id], origin, prior)
         cost = p.search_cost * len(screened)  # every stranger screened costs a search
         self.tally["transaction_costs"] += cost
         self._pay(init, cost, "transaction_costs")
