@@ -141,12 +141,21 @@ class Project:
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
 
     def __post_init__(self) -> None:
-        # The requirement as plain floats, and whether an enterprise is in the team, for the
-        # acceptance decisions of partner search (its inner loop).
+        # The requirement and its weights as plain floats, the sum of the commitments and
+        # whether an enterprise is in the team, for the acceptance decisions of partner search
+        # (its inner loop).
         self.required_list: list[float] = self.required.tolist()
-        self.weights = self.required / left_sum(self.required_list)  # importance of each
-        self.weight_list: list[float] = self.weights.tolist()
+        total = left_sum(self.required_list)
+        # Importance of each resource: the same IEEE divisions as numpy's ``required / total``.
+        self.weight_list: list[float] = [r / total for r in self.required_list]
+        self.committed_total = left_sum(self.committed)  # kept up to date by add_member
         self.has_enterprise = False
+
+    @functools.cached_property
+    def weights(self) -> np.ndarray:
+        """Importance of each resource, ``required / Σ required``, as an array (made on first
+        use: partner search reads :attr:`weight_list`)."""
+        return np.array(self.weight_list)
 
     def add_member(self, member: Actor, offer: list[float], origin: str, prior: float) -> None:
         """Book a member who accepted, with its committed resources."""
@@ -155,6 +164,7 @@ class Project:
         self.origins.append(origin)
         self.priors.append(prior)
         self.committed = [c + o for c, o in zip(self.committed, offer, strict=True)]
+        self.committed_total = left_sum(self.committed)
         self.capability_sum += member.capability
         self.has_enterprise = self.has_enterprise or member.kind == "enterprise"
 
@@ -406,16 +416,19 @@ class InnovationModel(mesa.Model):
         gap = [g - o for g, o in zip(gap, own, strict=True)]
         candidates = self._candidates(project, gap)
         order = self._rank(init, candidates, gap, project)
+        max_team_size, inkind_cost = p.max_team_size, p.inkind_cost
+        still_needed = left_sum(gap)  # changes only when a member joins
         for cand, origin, prior in order:
-            if project.n >= p.max_team_size or left_sum(gap) <= 1e-9:
+            if project.n >= max_team_size or still_needed <= 1e-9:
                 break
-            offer = cand.commitment(gap, p.inkind_cost)
+            offer = cand.commitment(gap, inkind_cost)
             if left_sum(offer) <= 1e-9:
                 continue
             if not self._accepts(cand, init, project, offer, prior):
                 continue
             project.add_member(cand, offer, origin, prior)
             gap = [g - o for g, o in zip(gap, offer, strict=True)]
+            still_needed = left_sum(gap)
             cand.busy = True
         # The initiator goes ahead only if its own expected share beats its outlay.
         viable = self._accepts(init, init, project, own, 0.0, initiator=True)
@@ -599,9 +612,9 @@ class InnovationModel(mesa.Model):
             if initiator
             else self._expected_success(project, offer, joiner=cand)
         )
-        total = left_sum(project.committed) + (0.0 if initiator else offered)
+        total = project.committed_total + (0.0 if initiator else offered)
         share = offered / total if total > 0 else 0.0
-        expected = p_est * project.value * self._conversion(project, extra_member=cand) * share
+        expected = p_est * project.value * self._conversion(project, cand) * share
         trust_in = 1.0 if initiator else self.network.trust(cand.unique_id, init.unique_id, prior)
         return cand.accepts(
             trust_in_initiator=trust_in,
