@@ -515,12 +515,15 @@ class InnovationModel(mesa.Model):
         for f in fit:
             acc += f / total
             cum.append(acc)
-        last = len(kinds) - 1
-        picks = [min(bisect_right(cum, u), last) for u in rng.random(k).tolist()]
+        # The last kind takes every draw above the bound before it, also one above the rounded
+        # sum of the shares (which may fall short of 1).
+        cum[-1] = float("inf")
+        kind_draws = rng.random(k).tolist()
+        member_draws = rng.random(k).tolist()
         out = []
-        for kind_i, u in zip(picks, rng.random(k).tolist(), strict=True):
-            pool = self._by_kind[kinds[kind_i]]
-            out.append(pool[int(u * len(pool))])
+        for u, v in zip(kind_draws, member_draws, strict=True):
+            pool = self._by_kind[kinds[bisect_right(cum, u)]]
+            out.append(pool[int(v * len(pool))])
         return out
 
     @staticmethod
@@ -756,7 +759,8 @@ class InnovationModel(mesa.Model):
         has_ent = project.has_enterprise or (
             extra_member is not None and extra_member.kind == "enterprise"
         )
-        return min(1.0, p.base_conversion + (p.enterprise_conversion_boost if has_ent else 0.0))
+        conversion = p.base_conversion + (p.enterprise_conversion_boost if has_ent else 0.0)
+        return conversion if conversion < 1.0 else 1.0  # min(1.0, ·) without a call (inner loop)
 
     # ------------------------------------------------------------------ 7. risk
     def bear_risk(self, project: Project) -> None:

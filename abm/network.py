@@ -120,9 +120,10 @@ class TrustNetwork:
     def trust(self, i: int, j: int, prior_positive: float = 0.0) -> float:
         """``i``'s trust in ``j``; with no edge, the beta prior plus ``prior_positive`` evidence
         (brokered or platform introductions) and any public negative evidence about ``j``."""
-        slot = self._out[i].get(j) if i in self._out else None
+        out_i = self._out.get(i)
+        slot = None if out_i is None else out_i.get(j)
         if slot is not None:
-            return float(self.trust_arr[slot])
+            return self.trust_arr.item(slot)  # a Python float, as float(trust_arr[slot])
         return (prior_positive + 1.0) / (prior_positive + self.public_negative.get(j, 0.0) + 2.0)
 
     def trusts_from(self, i: int, others: Iterable[tuple[int, float]]) -> list[float]:
@@ -133,7 +134,7 @@ class TrustNetwork:
         for j, prior in others:
             slot = out_i.get(j)
             if slot is not None:
-                values.append(float(trust_arr[slot]))
+                values.append(trust_arr.item(slot))
             else:
                 values.append((prior + 1.0) / (prior + public.get(j, 0.0) + 2.0))
         return values
