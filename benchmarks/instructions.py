@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import os
 import re
 import shutil
 import subprocess
@@ -47,6 +48,12 @@ for _ in range(int(sys.argv[3])):
 """
 
 
+#: One BLAS/OpenMP thread and a fixed hash seed: otherwise the idle threads of the BLAS
+#: library and the order of string hashing add a few million instructions per step at random
+#: (the same code counted 342.1 and 338.4 M).
+_PINNED = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0"}
+
+
 def count(checkout: Path, actors: int, steps: int) -> int:
     """Instructions valgrind counts for importing, building and running ``steps`` steps."""
     cmd = [
@@ -61,7 +68,13 @@ def count(checkout: Path, actors: int, steps: int) -> int:
         str(actors),
         str(steps),
     ]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=tempfile.gettempdir())
+    out = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        env={**os.environ, **_PINNED},
+    )
     total = parse_refs(out.stderr)
     if out.returncode != 0 or total is None:
         raise RuntimeError(f"valgrind run failed for {checkout}:\n{out.stderr[-2000:]}")
