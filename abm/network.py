@@ -225,8 +225,8 @@ class TrustNetwork:
     def record_many(
         self,
         ties: list[tuple[int, int, str, float]],
-        positive: np.ndarray,
-        negative: np.ndarray,
+        positive: np.ndarray | float,
+        negative: np.ndarray | float,
         *,
         step: int,
     ) -> None:
@@ -234,6 +234,7 @@ class TrustNetwork:
 
         ``ties`` holds ``(i, j, origin, prior_positive)``; ``origin`` and the prior only matter
         for a tie that is new. Ties are created in the given order, then updated together.
+        ``positive`` and ``negative`` hold the evidence per tie, or one number for all.
         """
         if len({(i, j) for i, j, _, _ in ties}) != len(ties):
             raise ValueError(

@@ -251,7 +251,7 @@ class ServiceDesk:
         ties = [
             tie for iid in insts for tie in ((uid, iid, "direct", 0.0), (iid, uid, "direct", 0.0))
         ]
-        net.record_many(ties, np.full(len(ties), pos), np.full(len(ties), neg), step=step)
+        net.record_many(ties, pos, neg, step=step)
 
     def report(self) -> dict[str, float]:
         """Service outputs for the model's reporters."""

@@ -103,6 +103,47 @@ def test_record_many_by_hand_and_as_sequential_records():
     assert list(nets[0].partners(1)) == list(nets[1].partners(1)) == [2, 3]
 
 
+def test_record_many_takes_slots_as_one_by_one_records_do():
+    """The order of the ties' slots sets the order of every vectorised sum over ties (e.g. the
+    mean trust), so a batch must take the slots sequential records take: here a freed slot
+    first, then one from a reallocation (taking two fresh slots would move the first new tie
+    behind the old ones in the tie table)."""
+    nets = [make_net(capacity=4), make_net(capacity=4)]
+    for net in nets:
+        for uid in (1, 2, 3, 4, 5):
+            net.add_actor(uid, "maker")
+        for j in (2, 3, 4, 5):  # the four slots taken
+            net.record(1, j, positive=1.0, negative=0.0, step=1)
+        net.remove_actor(2)  # frees the slot of 1 -> 2
+    ties = [(3, 4, "direct", 0.0), (4, 3, "direct", 0.0)]
+    nets[0].record_many(ties, np.ones(2), np.zeros(2), step=2)
+    for i, j, _, _ in ties:
+        nets[1].record(i, j, positive=1.0, negative=0.0, step=2)
+    table = nets[0].tie_table()
+    assert list(zip(table["src"].tolist(), table["dst"].tolist(), strict=True)) == [
+        (3, 4),  # the freed slot 0
+        (1, 3),
+        (1, 4),
+        (1, 5),
+        (4, 3),  # the first slot of the reallocation
+    ]
+    for column, values in table.items():
+        np.testing.assert_array_equal(values, nets[1].tie_table()[column], err_msg=column)
+
+
+def test_record_many_with_one_evidence_number_for_every_tie():
+    nets = [make_net(), make_net()]
+    for net in nets:
+        for uid in (1, 2, 3):
+            net.add_actor(uid, "maker")
+    ties = [(1, 2, "direct", 0.0), (2, 1, "direct", 0.0), (1, 3, "direct", 0.0)]
+    nets[0].record_many(ties, 1.0, 0.5, step=2)
+    nets[1].record_many(ties, np.full(3, 1.0), np.full(3, 0.5), step=2)
+    for i, j, _, _ in ties:
+        assert nets[0].edge(i, j) == nets[1].edge(i, j)
+        assert math.isclose(nets[0].trust(i, j), hand_trust(1.0, 0.5))  # 2 / 3.5
+
+
 def test_record_many_rejects_a_tie_listed_twice():
     net = make_net()
     net.add_actor(1, "maker")
