@@ -182,28 +182,119 @@ _unit = st.floats(0.0, 1.0, allow_nan=False)
 _pos = st.floats(0.0, 50.0, allow_nan=False)
 
 
+# Each checked rule validates its inputs and calls its plain-float *_unchecked twin, which the
+# model's loop calls directly; a run's reporters must not change, so the numbers must be those
+# of the numpy formulas the rules had before (compared as bits: -0.0 != 0.0). Those formulas
+# are kept here as independent oracles.
+
+
+def _bits(values) -> bytes:
+    return np.asarray(values, dtype=float).tobytes()
+
+
+def _oracle_coverage(committed, required):
+    """Pre-refactor numpy formula of coverage, kept as an independent oracle."""
+    c = np.asarray(committed, dtype=float)
+    r = np.asarray(required, dtype=float)
+    with np.errstate(over="ignore"):
+        ratio = np.divide(c, r, out=np.ones_like(r), where=r > 0.0)
+    return np.minimum(ratio, 1.0)
+
+
+def _oracle_success_probability(base, kappa, weights, cap, trust, synergy, technology):
+    """Pre-refactor numpy formula of success_probability, kept as an independent oracle, with
+    one change made on purpose since: kappa ** weights by the C library's pow (Python's
+    math.pow), not numpy's (which differs in the last bit on AVX-512 machines)."""
+    powers = np.array([math.pow(k, w) for k, w in zip(kappa, weights, strict=True)])
+    p = base * float(np.prod(powers)) * (0.5 + 0.5 * cap) * (1.0 + synergy * trust) * technology
+    return min(1.0, max(0.0, p))
+
+
+def _oracle_split_loss_by_shares(loss, risk_shares):
+    """Pre-refactor numpy formula of split_loss by risk shares, kept as an independent oracle."""
+    r = np.asarray(risk_shares, dtype=float)
+    return loss * (r / float(r.sum()))
+
+
+_edge = st.sampled_from([0.0, -0.0, 5e-324, 1e-300, 1.0, 0.5, 1e300])
+_nonneg_wide = st.one_of(_edge, st.floats(0.0, 1e300), st.floats(0.0, 50.0))
+
+
+def _vectors(elements, min_size=1, max_size=300):
+    return st.integers(min_size, max_size).flatmap(
+        lambda n: st.lists(elements, min_size=n, max_size=n)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(_vectors(st.tuples(_nonneg_wide, _nonneg_wide)))
+def test_coverage_is_the_numpy_formula_bit_for_bit(pairs):
+    from abm.rules.risk import coverage_unchecked
+
+    committed = [c for c, _ in pairs]
+    required = [r for _, r in pairs]
+    want = _oracle_coverage(committed, required)
+    got = coverage(committed, required)
+    assert got.dtype == np.float64
+    assert _bits(got) == _bits(want)
+    assert _bits(coverage_unchecked(committed, required)) == _bits(want)
+
+
+def test_coverage_edges_by_hand():
+    # 1e300 / 1e-300 overflows to inf → covered (1); -0.0 committed stays -0.0; required -0.0
+    # is not positive → covered.
+    assert _bits(coverage([1e300, -0.0, 2.0], [1e-300, 4.0, -0.0])) == _bits([1.0, -0.0, 1.0])
+
+
 @settings(max_examples=200, deadline=None)
 @given(
-    committed=st.lists(_pos, min_size=4, max_size=4),
-    required=st.lists(_pos, min_size=4, max_size=4),
-    raw_w=st.lists(st.floats(0.01, 1.0), min_size=4, max_size=4),
     base=_unit,
+    dims=_vectors(st.tuples(st.one_of(_unit, st.just(0.0), st.just(1.0)), st.floats(0.0, 3.0))),
     cap=_unit,
     trust=_unit,
-    synergy=st.floats(0.0, 2.0),
+    synergy=st.floats(0.0, 5.0),
     tech=st.floats(0.0, 3.0),
 )
-def test_unchecked_kernel_equals_checked_rule(
-    committed, required, raw_w, base, cap, trust, synergy, tech
+def test_success_probability_is_the_numpy_formula_bit_for_bit(
+    base, dims, cap, trust, synergy, tech
 ):
-    from abm.rules.risk import coverage_unchecked, expected_success_unchecked
+    from abm.rules.risk import expected_success_unchecked
 
-    w = np.array(raw_w) / sum(raw_w)
-    kappa = coverage(committed, required)
-    assert coverage_unchecked(committed, required) == pytest.approx(kappa.tolist(), abs=1e-12)
-    fast = expected_success_unchecked(base, kappa.tolist(), w.tolist(), cap, trust, synergy, tech)
-    slow = success_probability(base, kappa, w, cap, trust, synergy, tech)
-    assert fast == pytest.approx(slow, rel=1e-12, abs=1e-15)
+    kappa = [k for k, _ in dims]
+    weights = [w for _, w in dims]
+    want = _oracle_success_probability(base, kappa, weights, cap, trust, synergy, tech)
+    got = success_probability(base, kappa, weights, cap, trust, synergy, tech)
+    assert type(got) is float
+    assert _bits(got) == _bits(want)
+    fast = expected_success_unchecked(base, kappa, weights, cap, trust, synergy, tech)
+    assert _bits(fast) == _bits(want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(_nonneg_wide, st.floats(0.0, 1e300)),
+    _vectors(st.floats(1e-6, 1.0)),
+    st.floats(-5e-10, 5e-10),
+)
+def test_split_loss_is_the_numpy_formula_bit_for_bit(loss, raw, slack):
+    from abm.rules.risk import split_loss_unchecked
+
+    # sum to 1 up to the tolerated rounding, so that the renormalisation matters
+    shares = (np.array(raw) / np.sum(raw) * (1.0 + slack)).tolist()
+    want = _oracle_split_loss_by_shares(loss, shares)
+    assert _bits(split_loss(loss, risk_shares=shares)) == _bits(want)
+    assert _bits(split_loss_unchecked(loss, shares)) == _bits(want)
+    # by commitment: the proportional split (its numpy oracle is in test_rules_sharing.py)
+    c_sum = float(np.sum(raw))
+    assert _bits(split_loss(loss, commitments=raw)) == _bits(loss * (np.array(raw) / c_sum))
+
+
+def test_split_loss_unchecked_by_hand():
+    from abm.rules.risk import split_loss_unchecked
+
+    # shares (0.5, 0.3, 0.2) of 10 → (5, 3, 2); shares summing to 2 are renormalised
+    assert split_loss_unchecked(10.0, [0.5, 0.3, 0.2]) == [5.0, 3.0, 2.0]
+    assert split_loss_unchecked(10.0, [1.0, 0.6, 0.4]) == [5.0, 3.0, 2.0]
 
 
 @settings(max_examples=100, deadline=None)
@@ -400,17 +491,6 @@ def test_coalition_successes_equal_the_vectorised_formula_bit_for_bit(n, seed):
         tech,
     )
     assert np.array(got).tobytes() == want.tobytes()
-
-
-@settings(max_examples=150, deadline=None)
-@given(nonneg, st.lists(st.floats(1e-6, 1.0), min_size=1, max_size=20))
-def test_split_loss_unchecked_equals_checked_bit_for_bit(loss, raw):
-    # The model's loop uses the unchecked version; a run's reporters must not change.
-    from abm.rules.risk import split_loss_unchecked
-
-    shares = (np.array(raw) / np.sum(raw)).tolist()
-    want = split_loss(loss, risk_shares=shares)
-    assert np.array(split_loss_unchecked(loss, shares)).tobytes() == want.tobytes()
 
 
 @settings(max_examples=40, deadline=None)

@@ -191,6 +191,9 @@ def test_limited_liability_by_hand():
     assert limited_liability(v).tolist() == v.tolist()
     with pytest.raises(ValueError, match=r"values.*total"):
         limited_liability([1.0, -2.0])
+    # A total that overflows to inf cannot be shared out (the split would be inf · 0 = NaN).
+    with pytest.raises(ValueError, match="total must be finite"):
+        limited_liability([1e308, 1e308, -1.0])
 
 
 def test_perceived_fairness_by_hand():
@@ -439,41 +442,111 @@ def test_nash_error_names_both_numbers():
         nash_split(5.0, [3.0, 3.0])
 
 
-# ------------------------------------------------------- unchecked variants (the model's loop)
-# The model calls the *_unchecked variants on plain floats; a run's reporters must not change,
-# so each must give exactly the checked version's numbers (compared as bits: -0.0 != 0.0).
+# ---------------------------------------------- one formula: the rules and their unchecked twins
+# Each checked rule validates its inputs and calls its plain-float *_unchecked twin, which the
+# model's loop calls directly; a run's reporters must not change, so the numbers must be those
+# of the numpy formulas the rules had before (compared as bits: -0.0 != 0.0). Those formulas
+# are kept below as independent oracles (shapley_from_table keeps its own numpy formula and is
+# compared with its twin above).
 
 
 def _bits(values) -> bytes:
     return np.asarray(values, dtype=float).tobytes()
 
 
-wide = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
+def _oracle_proportional_split(total, contributions):
+    """Pre-refactor numpy formula of proportional_split, kept as an independent oracle."""
+    c = np.asarray(contributions, dtype=float)
+    c_sum = float(c.sum())
+    if c_sum == 0.0:
+        return np.full(c.size, total / c.size)
+    return total * (c / c_sum)
 
 
-@settings(max_examples=150, deadline=None)
-@given(finite, st.lists(st.one_of(st.just(0.0), nonneg), min_size=1, max_size=20))
-def test_proportional_split_unchecked_equals_checked(total, contributions):
-    want = proportional_split(total, contributions)
+def _oracle_risk_adjusted_shapley(phi, risk_shares, grand_value):
+    """Pre-refactor numpy formula of risk_adjusted_shapley, kept as an independent oracle."""
+    phi = np.asarray(phi, dtype=float)
+    r = np.asarray(risk_shares, dtype=float)
+    r = r / float(r.sum())
+    return phi + (r - 1.0 / phi.size) * grand_value
+
+
+def _oracle_limited_liability(values):
+    """Pre-refactor numpy formula of limited_liability, kept as an independent oracle."""
+    v = np.asarray(values, dtype=float)
+    if not (v < 0.0).any():
+        return v
+    return _oracle_proportional_split(float(v.sum()), np.maximum(v, 0.0))
+
+
+def _oracle_perceived_fairness(received, due):
+    """Pre-refactor numpy formula of perceived_fairness, kept as an independent oracle."""
+    received = np.asarray(received, dtype=float)
+    due = np.asarray(due, dtype=float)
+    with np.errstate(over="ignore"):
+        ratio = np.divide(received, due, out=np.ones_like(due), where=due > 0.0)
+    return np.clip(ratio, 0.0, 1.0)
+
+
+# Signed zeros, the smallest subnormal, huge values whose sums overflow to inf, and ordinary
+# numbers; vectors from 1 to 300 entries (numpy adds 8 and more pairwise, beyond 128 in halves).
+edge = st.sampled_from([0.0, -0.0, 5e-324, 1e-300, 1.0, 0.5, 1e300, 1.7e308])
+wide = st.one_of(edge, st.floats(-1e300, 1e300), st.floats(-1e6, 1e6))
+nonneg_wide = st.one_of(edge, st.floats(0.0, 1e300), st.floats(0.0, 1e3))
+
+
+def vectors(elements, min_size=1, max_size=300):
+    return st.integers(min_size, max_size).flatmap(
+        lambda n: st.lists(elements, min_size=n, max_size=n)
+    )
+
+
+# Values near 1e308 make numpy's sums overflow to inf (the oracles and the checks then warn).
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(wide, vectors(nonneg_wide))
+def test_proportional_split_is_the_numpy_formula_bit_for_bit(total, contributions):
+    want = _oracle_proportional_split(total, contributions)
+    got = proportional_split(total, contributions)
+    assert got.dtype == np.float64
+    assert _bits(got) == _bits(want)
     assert _bits(proportional_split_unchecked(total, contributions)) == _bits(want)
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(wide, st.floats(1e-6, 1.0)), min_size=1, max_size=20), wide)
-def test_risk_adjusted_shapley_unchecked_equals_checked(members, grand):
+# Values near 1e308 make numpy's sums overflow to inf (the oracles and the checks then warn).
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(
+    vectors(st.tuples(wide, st.floats(1e-6, 1.0))),
+    wide,
+    st.floats(-5e-10, 5e-10),
+)
+def test_risk_adjusted_shapley_is_the_numpy_formula_bit_for_bit(members, grand, slack):
     phi = [f for f, _ in members]
     raw = np.array([r for _, r in members])
-    shares = (raw / raw.sum()).tolist()  # sum to 1 up to rounding, as the model's
-    want = risk_adjusted_shapley(phi, shares, grand)
+    # sum to 1 up to the tolerated rounding, so that the renormalisation matters
+    shares = (raw / raw.sum() * (1.0 + slack)).tolist()
+    want = _oracle_risk_adjusted_shapley(phi, shares, grand)
+    assert _bits(risk_adjusted_shapley(phi, shares, grand)) == _bits(want)
     assert _bits(risk_adjusted_shapley_unchecked(phi, shares, grand)) == _bits(want)
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(st.one_of(st.just(-0.0), wide), min_size=1, max_size=20))
-def test_limited_liability_unchecked_equals_checked(values):
-    if any(v < 0.0 for v in values) and not float(np.sum(values)) > 0.0:
+# Values near 1e308 make numpy's sums overflow to inf (the oracles and the checks then warn).
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(vectors(st.one_of(edge, st.just(-1.0), st.floats(-1e300, 1e300))))
+def test_limited_liability_is_the_numpy_formula_bit_for_bit(values):
+    total = float(np.sum(values))
+    if any(v < 0.0 for v in values) and not total > 0.0:
+        with pytest.raises(ValueError, match=r"values.*total"):
+            limited_liability(values)
         values = [*values, 2.0 * float(np.sum(np.abs(values))) + 1.0]  # a positive total
-    want = limited_liability(values)
+    if any(v < 0.0 for v in values) and not math.isfinite(float(np.sum(values))):
+        with pytest.raises(ValueError, match="total must be finite"):  # not NaN shares
+            limited_liability(values)
+        return
+    want = _oracle_limited_liability(values)
+    assert _bits(limited_liability(values)) == _bits(want)
     assert _bits(limited_liability_unchecked(values)) == _bits(want)
 
 
@@ -481,6 +554,8 @@ def test_limited_liability_unchecked_by_hand():
     # (-1, 2, 3): total 4 shared over (0, 2, 3) → 4 · (0, 2/5, 3/5); -0.0 becomes +0.0.
     assert limited_liability_unchecked([-1.0, 2.0, 3.0]) == [0.0, 1.6, 2.4]
     assert _bits(limited_liability_unchecked([-1.0, -0.0, 3.0])[:2]) == _bits([0.0, 0.0])
+    # Nothing negative: the values themselves (a -0.0 is not negative and stays).
+    assert _bits(limited_liability([-0.0, 1.0])) == _bits([-0.0, 1.0])
 
 
 @settings(max_examples=150, deadline=None)
@@ -491,15 +566,23 @@ def test_nash_split_unchecked_equals_checked(disagreement, surplus):
     assert _bits(nash_split_unchecked(total, disagreement)) == _bits(want)
 
 
-@settings(max_examples=150, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.one_of(st.just(-0.0), st.just(0.0), wide), st.one_of(st.just(0.0), wide)),
-        max_size=20,
-    )
-)
-def test_perceived_fairness_unchecked_equals_checked(pairs):
+# Values near 1e308 make numpy's sums overflow to inf (the oracles and the checks then warn).
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(vectors(st.tuples(wide, wide), min_size=0))
+def test_perceived_fairness_is_the_numpy_formula_bit_for_bit(pairs):
     received = [r for r, _ in pairs]
     due = [d for _, d in pairs]
-    want = perceived_fairness(received, due)
+    want = _oracle_perceived_fairness(received, due)
+    got = perceived_fairness(received, due)
+    assert got.shape == (len(pairs),) and got.dtype == np.float64
+    assert _bits(got) == _bits(want)
     assert _bits(perceived_fairness_unchecked(received, due)) == _bits(want)
+
+
+def test_perceived_fairness_edges_by_hand():
+    # -0.0 / 2 = -0.0 is kept (it is not below 0); 1e300 / 1e-300 overflows to inf → 1;
+    # due -0.0 is not positive → 1.
+    out = perceived_fairness([-0.0, 1e300, 3.0], [2.0, 1e-300, -0.0])
+    assert _bits(out) == _bits([-0.0, 1.0, 1.0])
+    assert perceived_fairness([], []).shape == (0,)

@@ -185,10 +185,11 @@ def _same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None
 
 
 def _shares(x: Any, name: str, n: int | None = None, *, tol: float = 1e-9) -> np.ndarray:
-    """Return non-negative shares that sum to 1 within ``tol``, renormalised to sum to 1.
+    """Return ``x`` as non-negative shares that sum to 1 within ``tol``, else ValueError.
 
-    Renormalising removes the tolerated rounding so that splits built on the shares are
-    efficient to machine precision.
+    Returned as given, not renormalised: the rules' plain-float formulas divide the shares by
+    their sum themselves (which removes the tolerated rounding, so that splits built on them
+    are efficient to machine precision), e.g. :func:`abm.rules.risk.split_loss_unchecked`.
     """
     arr = _vector(x, name, lo=0.0)
     if n is not None and arr.size != n:
@@ -196,4 +197,4 @@ def _shares(x: Any, name: str, n: int | None = None, *, tol: float = 1e-9) -> np
     total = float(arr.sum())
     if abs(total - 1.0) > tol:
         raise ValueError(f"{name} must sum to 1 (tolerance {tol}), got sum {total!r}")
-    return arr / total
+    return arr

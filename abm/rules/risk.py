@@ -3,6 +3,10 @@
 DESIGN §3 phases 5–7. A project needs resources in four dimensions; how much of each need the
 team covers, how capable and how trusting it is, and the technology opportunity set its chance
 of success. Losses on failure are split by the contract.
+
+Each formula is written once: a public rule checks its inputs and calls its ``*_unchecked``
+twin, the plain-float (or, for many teams at once, array) version the model's inner loop calls
+directly. :func:`coalition_successes_unchecked` is the exception, see there.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from abm.rules import _same_length, _scalar, _shares, _vector, pairwise_sum, subset_sums
-from abm.rules.sharing import proportional_split
+from abm.rules.sharing import proportional_split_unchecked
 
 __all__ = [
     "RESOURCE_DIMS",
@@ -45,9 +49,7 @@ def coverage(committed: Any, required: Any) -> np.ndarray:
     c = _vector(committed, "committed", lo=0.0)
     r = _vector(required, "required", lo=0.0)
     _same_length(c, r, "committed", "required")
-    with np.errstate(over="ignore"):  # huge ratios (tiny requirement) are capped at 1 anyway
-        ratio = np.divide(c, r, out=np.ones_like(r), where=r > 0.0)
-    return np.minimum(ratio, 1.0)
+    return np.array(coverage_unchecked(c.tolist(), r.tolist()))
 
 
 def success_probability(
@@ -103,8 +105,11 @@ def expected_success_unchecked(
 ) -> float:
     """:func:`success_probability` without input checks, on plain floats.
 
-    For the model's inner loop (every candidate's acceptance evaluates it), where the inputs are
-    valid by construction: coverage from :func:`coverage_unchecked`, weights that sum to 1.
+    The formula of :func:`success_probability`, which checks its inputs and calls this; the
+    model's inner loop calls it directly (every candidate's acceptance evaluates it), its
+    inputs valid by construction: coverage from :func:`coverage_unchecked`, weights that sum
+    to 1. ``k ** w`` is Python's, i.e. the C library's ``pow``, the same on every machine (see
+    :func:`_pow`); the product runs left to right, as ``numpy.prod`` does.
     """
     prod = 1.0
     for k_d, w_d in zip(kappa, weights, strict=True):
@@ -114,7 +119,13 @@ def expected_success_unchecked(
 
 
 def coverage_unchecked(committed: list[float], required: list[float]) -> list[float]:
-    """:func:`coverage` without input checks, on plain floats (the model's inner loop)."""
+    """:func:`coverage` without input checks, on plain floats: ``min(1, c / r)``, 1 where
+    ``r <= 0``.
+
+    The formula of :func:`coverage`, which checks its inputs and calls this; the model's inner
+    loop calls it directly. A ratio that overflows (a tiny requirement) is inf, capped at 1;
+    ``c = -0.0`` gives -0.0, as ``numpy.minimum`` did in the former numpy formula.
+    """
     kappa = []
     for c, r in zip(committed, required, strict=True):
         q = c / r if r > 0.0 else 1.0
@@ -239,6 +250,13 @@ def coalition_successes_unchecked(
     ``k ** 0.0`` (both exactly 1) are left out. A dimension with ``required`` 0 therefore
     counts as covered; the model's weights are the requirement's shares, so its weight is 0
     and numpy's ``x / 0`` would count as 1 too.
+
+    It inlines the success formula of :func:`expected_success_unchecked` rather than calling
+    it per coalition: this is the model's hottest loop (31 coalitions per 5-member team), the
+    filtered dimensions skip most powers, and the clipping must keep -0.0 as ``numpy.clip``
+    does in :func:`success_probabilities_unchecked`, whereas ``min(1.0, max(0.0, p))`` in
+    :func:`expected_success_unchecked` turns it into +0.0. A hypothesis test ties it bit for
+    bit to that vectorised formula.
     """
     n, d = len(capability), len(required)
     rows = [r + t + [c] for r, t, c in zip(delivered, trust, capability, strict=True)]
@@ -338,13 +356,19 @@ def split_loss(loss: float, *, commitments: Any = None, risk_shares: Any = None)
     if (commitments is None) == (risk_shares is None):
         raise ValueError("give exactly one of commitments= or risk_shares= to split_loss")
     if commitments is not None:
-        return proportional_split(loss, _vector(commitments, "commitments", lo=0.0))
-    return loss * _shares(risk_shares, "risk_shares")
+        c = _vector(commitments, "commitments", lo=0.0)
+        return np.array(proportional_split_unchecked(loss, c.tolist()))
+    return np.array(split_loss_unchecked(loss, _shares(risk_shares, "risk_shares").tolist()))
 
 
 def split_loss_unchecked(loss: float, risk_shares: list[float]) -> list[float]:
-    """:func:`split_loss` by risk shares, without input checks, on plain floats (the model's
-    inner loop: its risk shares sum to 1 by construction). They are renormalised as there,
-    with numpy's rounding of their sum, so the result is the same bit for bit."""
+    """:func:`split_loss` by risk shares, without input checks, on plain floats:
+    ``loss · (R_i / Σ R)``.
+
+    The formula of :func:`split_loss` by risk shares, which checks its inputs and calls this;
+    the model's inner loop calls it directly (its risk shares sum to 1 by construction). The
+    shares are renormalised by their sum, rounded as numpy's (:func:`abm.rules.pairwise_sum`),
+    which removes the rounding their sum may carry.
+    """
     total = pairwise_sum(risk_shares)
     return [loss * (r / total) for r in risk_shares]

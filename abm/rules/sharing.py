@@ -1,7 +1,10 @@
 """Benefit-sharing rules: how a team splits what it earned, and how fair the split feels.
 
 DESIGN §3 phase 8 lists the rules a scenario can choose (``SHARING_RULES``); phase 9 uses
-``perceived_fairness`` to turn a split into trust evidence. All functions are pure numpy.
+``perceived_fairness`` to turn a split into trust evidence. All functions are pure (no Mesa,
+no state). Each formula is written once: a public rule checks its inputs and calls its
+``*_unchecked`` twin, the plain-float version the model's inner loop calls directly (where a
+rule keeps its own numpy formula, a comment says why).
 A negative ``total`` is allowed where splitting a loss the same way is meaningful (equal and
 proportional splits); Nash bargaining instead requires the total to cover the outside options.
 """
@@ -77,18 +80,18 @@ def proportional_split(total: float, contributions: Any) -> np.ndarray:
     """
     total = _scalar(total, "total")
     c = _vector(contributions, "contributions", lo=0.0)
-    c_sum = float(c.sum())
-    if c_sum == 0.0:
-        return np.full(c.size, total / c.size)
-    return total * (c / c_sum)
+    return np.array(proportional_split_unchecked(total, c.tolist()))
 
 
 def proportional_split_unchecked(total: float, contributions: list[float]) -> list[float]:
-    """:func:`proportional_split` without input checks, on plain floats.
+    """:func:`proportional_split` without input checks, on plain floats: ``total · (c_i / Σ c)``,
+    equal shares when ``Σ c == 0``.
 
-    For the model's inner loop (risk shares, benefit and loss splits of every team), where the
-    contributions are non-negative by construction. The same operations in the same order
-    (the sum rounded as numpy's, :func:`abm.rules.pairwise_sum`), so the same bits.
+    The formula of :func:`proportional_split`, which checks its inputs and calls this; the
+    model's inner loop (risk shares, benefit and loss splits of every team) calls it directly,
+    its contributions being non-negative by construction. The sum is rounded as numpy's
+    (:func:`abm.rules.pairwise_sum`), so the shares are those of the former numpy formula, bit
+    for bit; a sum that overflows to inf gives 0.0 shares there as here.
     """
     c_sum = pairwise_sum(contributions)
     if c_sum == 0.0:
@@ -156,6 +159,10 @@ def shapley_from_table(values: Any, n: int) -> np.ndarray:
     if len(bad):
         members = [i for i in range(n) if (int(bad[0]) >> i) & 1]
         raise ValueError(f"value(S) must be finite, got {v[bad[0]]} for S={members}")
+    # The numpy formula, not shapley_from_table_unchecked: a player has 2**(n-1) terms, and
+    # from 6 players on numpy is faster than plain floats (at 10, ~50 µs against ~1 ms), and
+    # the model calls this function for its teams of 6 to shapley_exact_max members. The two
+    # are tied bit for bit by a hypothesis test (tests/test_rules_sharing.py).
     phi = np.empty(n)
     for i, (without_i, with_i, weight) in enumerate(_exact_plan(n)):
         # Elementwise product and numpy's sum, not np.dot: BLAS's order of addition depends
@@ -180,7 +187,8 @@ def shapley_from_table_unchecked(values: list[float], n: int) -> list[float]:
     and the teams are small: numpy's five calls per player cost more there than the few
     terms. Each player's terms are those of :func:`shapley_from_table`, in the same order,
     and :func:`abm.rules.pairwise_sum` adds them exactly as numpy's ``sum`` does, so the
-    result is the same bit for bit.
+    result is the same bit for bit. (The one rule with two formulas: for larger games numpy
+    is much faster, see :func:`shapley_from_table`.)
     """
     return [
         pairwise_sum([w * (values[a] - values[b]) for a, b, w in plan])
@@ -290,15 +298,20 @@ def risk_adjusted_shapley(phi: Any, risk_shares: Any, grand_value: float) -> np.
     _same_length(phi, r, "phi", "risk_shares")
     r = _shares(r, "risk_shares")
     grand_value = _scalar(grand_value, "grand_value")
-    return phi + (r - 1.0 / phi.size) * grand_value
+    return np.array(risk_adjusted_shapley_unchecked(phi.tolist(), r.tolist(), grand_value))
 
 
 def risk_adjusted_shapley_unchecked(
     phi: list[float], risk_shares: list[float], grand_value: float
 ) -> list[float]:
-    """:func:`risk_adjusted_shapley` without input checks, on plain floats (the model's inner
-    loop: its risk shares sum to 1 by construction). The risk shares are renormalised as
-    there, with numpy's rounding of their sum, so the result is the same bit for bit."""
+    """:func:`risk_adjusted_shapley` without input checks, on plain floats:
+    ``φ_i + (R_i / Σ R − 1/n) · v(N)``.
+
+    The formula of :func:`risk_adjusted_shapley`, which checks its inputs and calls this; the
+    model's inner loop calls it directly (its risk shares sum to 1 by construction). The risk
+    shares are renormalised by their sum, rounded as numpy's (:func:`abm.rules.pairwise_sum`),
+    which removes the rounding their sum may carry, so the split stays efficient.
+    """
     total = pairwise_sum(risk_shares)
     equal = 1.0 / len(phi)
     return [f + (r / total - equal) * grand_value for f, r in zip(phi, risk_shares, strict=True)]
@@ -323,24 +336,28 @@ def limited_liability(values: Any) -> np.ndarray:
     Raises:
         ValueError: a value is negative and the total is not positive (nothing to hand out).
     """
-    v = _vector(values, "values")
-    if not (v < 0.0).any():
-        return v
-    total = float(v.sum())
-    if not total > 0.0:
-        raise ValueError(
-            f"values has negative entries and a total of {total!r}: limited liability needs "
-            "a positive total to share"
-        )
-    return proportional_split(total, np.maximum(v, 0.0))
+    v = _vector(values, "values").tolist()
+    if any(x < 0.0 for x in v):
+        total = pairwise_sum(v)
+        if not total > 0.0:
+            raise ValueError(
+                f"values has negative entries and a total of {total!r}: limited liability "
+                "needs a positive total to share"
+            )
+        _scalar(total, "total")  # a total that overflows to inf is rejected (not NaN shares)
+    return np.array(limited_liability_unchecked(v))
 
 
 def limited_liability_unchecked(values: list[float]) -> list[float]:
-    """:func:`limited_liability` without input checks, on plain floats (the model's inner loop,
-    where a negative value comes with a positive total: the team's value v(N) > 0).
+    """:func:`limited_liability` without input checks, on plain floats: ``values`` itself when
+    none is negative, else the total (summed as numpy sums) split in proportion to
+    ``max(v, 0)``.
 
-    Bit for bit as the checked version; ``max(v, 0.0)`` is written ``v if v > 0.0 else 0.0``,
-    which gives +0.0 for -0.0 as ``numpy.maximum`` does.
+    The formula of :func:`limited_liability`, which checks its inputs (a negative value needs
+    a positive total) and calls this; the model's inner loop calls it directly (there a
+    negative value comes with a positive total: the team's value v(N) > 0). ``max(v, 0.0)`` is
+    written ``v if v > 0.0 else 0.0``, which gives +0.0 for -0.0 as ``numpy.maximum`` did in
+    the former numpy formula.
     """
     if not any(v < 0.0 for v in values):
         return values
@@ -417,18 +434,17 @@ def perceived_fairness(received: Any, due: Any) -> np.ndarray:
     received = _vector(received, "received", allow_empty=True)
     due = _vector(due, "due", allow_empty=True)
     _same_length(received, due, "received", "due")
-    positive = due > 0.0
-    with np.errstate(over="ignore"):  # huge ratios (tiny due) are capped at 1 anyway
-        ratio = np.divide(received, due, out=np.ones_like(due), where=positive)
-    return np.clip(ratio, 0.0, 1.0)
+    return np.array(perceived_fairness_unchecked(received.tolist(), due.tolist()))
 
 
 def perceived_fairness_unchecked(received: list[float], due: list[float]) -> list[float]:
-    """:func:`perceived_fairness` without input checks, on plain floats (the model's inner
-    loop, every member of every team).
+    """:func:`perceived_fairness` without input checks, on plain floats.
 
-    The same division and clipping as the checked version: a ratio of 1 or more is 1, below 0
-    it is 0 and otherwise (-0.0 included, as ``numpy.clip`` keeps it) unchanged.
+    The formula of :func:`perceived_fairness`, which checks its inputs and calls this; the
+    model's inner loop calls it directly (every member of every team). Where due > 0 the ratio
+    received / due clipped to [0, 1]: 1 or more is 1 (a ratio that overflows to inf, a tiny
+    due, too), below 0 it is 0 and otherwise (-0.0 included, as ``numpy.clip`` keeps it)
+    unchanged; 1.0 where due <= 0.
     """
     out = []
     for r, d in zip(received, due, strict=True):
