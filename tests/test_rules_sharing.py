@@ -479,6 +479,18 @@ def _oracle_limited_liability(values):
     return _oracle_proportional_split(float(v.sum()), np.maximum(v, 0.0))
 
 
+def _oracle_nash_split(total, disagreement, weights=None):
+    """Pre-refactor numpy formula of nash_split, kept as an independent oracle."""
+    d = np.asarray(disagreement, dtype=float)
+    d_sum = float(d.sum())
+    if weights is None:
+        w = np.full(d.size, 1.0 / d.size)
+    else:
+        w = np.asarray(weights, dtype=float)
+        w = w / float(w.sum())
+    return d + w * (total - d_sum)
+
+
 def _oracle_perceived_fairness(received, due):
     """Pre-refactor numpy formula of perceived_fairness, kept as an independent oracle."""
     received = np.asarray(received, dtype=float)
@@ -510,6 +522,15 @@ def test_proportional_split_is_the_numpy_formula_bit_for_bit(total, contribution
     got = proportional_split(total, contributions)
     assert got.dtype == np.float64
     assert _bits(got) == _bits(want)
+    assert _bits(proportional_split_unchecked(total, contributions)) == _bits(want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(finite, vectors(st.sampled_from([0.0, -0.0])))
+def test_proportional_split_of_nothing_contributed_is_the_numpy_formula(total, contributions):
+    # Σ c == 0: equal shares total / n (not total · (1 / n), which rounds differently)
+    want = _oracle_proportional_split(total, contributions)
+    assert _bits(proportional_split(total, contributions)) == _bits(want)
     assert _bits(proportional_split_unchecked(total, contributions)) == _bits(want)
 
 
@@ -558,12 +579,53 @@ def test_limited_liability_unchecked_by_hand():
     assert _bits(limited_liability([-0.0, 1.0])) == _bits([-0.0, 1.0])
 
 
-@settings(max_examples=150, deadline=None)
-@given(st.lists(nonneg, min_size=1, max_size=20), nonneg)
-def test_nash_split_unchecked_equals_checked(disagreement, surplus):
-    total = float(np.sum(disagreement)) + surplus
-    want = nash_split(total, disagreement)
-    assert _bits(nash_split_unchecked(total, disagreement)) == _bits(want)
+# Values near 1e308 make numpy's sums overflow to inf (the oracles and the checks then warn).
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(
+    vectors(
+        st.tuples(
+            st.one_of(finite, wide),  # mostly moderate: a huge d_i absorbs the surplus's bits
+            st.one_of(st.floats(1e-3, 1.0), st.just(0.0), nonneg_wide),
+        )
+    ),
+    st.one_of(nonneg, nonneg_wide, st.floats(-1e-6, 0.0)),
+    st.booleans(),
+)
+def test_nash_split_is_the_numpy_formula_bit_for_bit(members, surplus, weighted):
+    d = [m[0] for m in members]
+    w = [m[1] for m in members] if weighted else None
+    total = float(np.sum(d)) + surplus
+    if not math.isfinite(total) or (weighted and float(np.sum(w)) == 0.0):
+        return
+    try:
+        got = nash_split(total, d, w)
+    except ValueError:  # a negative surplus beyond the tolerance: nothing to compare
+        assert surplus < 0.0
+        return
+    want = _oracle_nash_split(total, d, w)
+    assert _bits(got) == _bits(want)
+    assert _bits(nash_split_unchecked(total, d, w)) == _bits(want)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 300), st.integers(0, 2**32 - 1), st.booleans())
+def test_nash_split_of_random_magnitudes_is_the_numpy_formula_bit_for_bit(n, seed, weighted):
+    # Hypothesis favours simple floats that round exactly; random magnitudes exercise the
+    # rounding of every operation (w_i / Σ w, its product with the surplus, the sums).
+    rng = np.random.default_rng(seed)
+    d = (rng.uniform(-10.0, 10.0, n) * 10.0 ** rng.integers(-3, 4, n)).tolist()
+    w = (rng.random(n) * 10.0 ** rng.integers(-3, 4, n)).tolist() if weighted else None
+    total = float(np.sum(d)) + float(rng.uniform(0.0, 100.0) * 10.0 ** rng.integers(-3, 4))
+    want = _oracle_nash_split(total, d, w)
+    assert _bits(nash_split(total, d, w)) == _bits(want)
+    assert _bits(nash_split_unchecked(total, d, w)) == _bits(want)
+
+
+def test_nash_split_unchecked_by_hand():
+    # the hand case of test_nash_split_by_hand on plain floats: surplus 4 split 1:1:2
+    assert nash_split_unchecked(10.0, [1.0, 2.0, 3.0], [1.0, 1.0, 2.0]) == [2.0, 3.0, 5.0]
+    assert nash_split_unchecked(6.0, [1.0, 1.0]) == [3.0, 3.0]
 
 
 # Values near 1e308 make numpy's sums overflow to inf (the oracles and the checks then warn).

@@ -394,27 +394,33 @@ def nash_split(total: float, disagreement: Any, weights: Any = None) -> np.ndarr
             f"total={total!r} is less than the sum of the disagreement points "
             f"sum(disagreement)={d_sum!r}: no split makes every member better off"
         )
-    if weights is None:
-        w = np.full(d.size, 1.0 / d.size)
-    else:
-        w = _vector(weights, "weights", lo=0.0)
-        _same_length(d, w, "disagreement", "weights")
-        w_sum = float(w.sum())
-        if w_sum == 0.0:
+    w = None
+    if weights is not None:
+        w_arr = _vector(weights, "weights", lo=0.0)
+        _same_length(d, w_arr, "disagreement", "weights")
+        if float(w_arr.sum()) == 0.0:
             raise ValueError("weights must not all be zero (someone needs bargaining power)")
-        w = w / w_sum
-    return d + w * (total - d_sum)
+        w = w_arr.tolist()
+    return np.array(nash_split_unchecked(total, d.tolist(), w))
 
 
-def nash_split_unchecked(total: float, disagreement: list[float]) -> list[float]:
-    """:func:`nash_split` with equal bargaining power, without input checks, on plain floats.
+def nash_split_unchecked(
+    total: float, disagreement: list[float], weights: list[float] | None = None
+) -> list[float]:
+    """:func:`nash_split` without input checks, on plain floats:
+    ``d_i + (w_i / Σ w) · (total − Σ d)``, with ``1/n`` for ``w_i / Σ w`` when ``weights`` is
+    None (equal bargaining power).
 
-    For the model's inner loop, which calls it only when ``total`` covers the outside options.
-    The same operations in the same order as the checked version, so the same bits.
+    The formula of :func:`nash_split`, which checks its inputs and calls this; the model's
+    inner loop calls it directly (equal power, and only when ``total`` covers the outside
+    options). The sums are rounded as numpy's (:func:`abm.rules.pairwise_sum`).
     """
-    d_sum = pairwise_sum(disagreement)
-    w = 1.0 / len(disagreement)
-    return [d + w * (total - d_sum) for d in disagreement]
+    surplus = total - pairwise_sum(disagreement)
+    if weights is None:
+        w = 1.0 / len(disagreement)
+        return [d + w * surplus for d in disagreement]
+    w_sum = pairwise_sum(weights)
+    return [d + (w / w_sum) * surplus for d, w in zip(disagreement, weights, strict=True)]
 
 
 def perceived_fairness(received: Any, due: Any) -> np.ndarray:
