@@ -115,7 +115,8 @@ def expected_success_unchecked(
     for k_d, w_d in zip(kappa, weights, strict=True):
         prod *= k_d**w_d
     p = base * prod * (0.5 + 0.5 * mean_capability) * (1.0 + synergy * mean_trust) * technology
-    return min(1.0, max(0.0, p))
+    p = p if p > 0.0 else 0.0  # max(0.0, p) without a call (-0.0 and NaN give 0.0 as there)
+    return p if p < 1.0 else 1.0  # min(1.0, p)
 
 
 def coverage_unchecked(committed: list[float], required: list[float]) -> list[float]:
