@@ -814,7 +814,7 @@ class InnovationModel(mesa.Model):
         if project.n == 1:
             shares = [net]
         elif rule == "equal":
-            shares = [net / project.n] * project.n
+            shares = sharing.equal_split(net, project.n).tolist()
         elif rule == "proportional":
             shares = sharing.proportional_split_unchecked(
                 net, project.contribution_values().tolist()
