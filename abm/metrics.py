@@ -288,8 +288,8 @@ def hop_distances(adj: Any, sources: np.ndarray) -> np.ndarray:
 
     A breadth-first search from all sources at once, one sparse product per level: the same
     distances as ``scipy.sparse.csgraph.shortest_path(adj, unweighted=True)``, about four
-    times faster on the model's networks (which is why the model can sample path lengths
-    every step).
+    times faster on the model's networks (the model samples path lengths every step; see
+    docs/performance.md).
     """
     n, k = adj.shape[0], len(sources)
     dist = np.full((k, n), np.inf)
