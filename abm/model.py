@@ -95,7 +95,7 @@ def _coalition_masks(n: int) -> np.ndarray:
     return masks
 
 
-@dataclass
+@dataclass(slots=True)
 class Project:
     """One project from initiative to settlement (all money in model units)."""
 
@@ -133,29 +133,35 @@ class Project:
     marketer: ServiceInstitution | None = None  # transfer institution marketing the result
     phi: np.ndarray | None = None  # members' Shapley values (marginal contributions)
     grand: float = 0.0  # v(N): the whole team's expected value
-    committed: list[float] = field(default_factory=lambda: [0.0] * 4)  # sum of commitments
     capability_sum: float = 0.0  # of the members so far
     tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
     delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
+    # Bookkeeping for the acceptance decisions of partner search (its inner loop), not
+    # constructor arguments: the sum of the commitments (kept up to date by add_member), its
+    # total, whether an enterprise is in the team, and the requirement and its weights as plain
+    # floats (set by __post_init__).
+    committed: list[float] = field(default_factory=lambda: [0.0] * 4, init=False)
+    committed_total: float = field(default=0.0, init=False)  # left_sum(committed)
+    has_enterprise: bool = field(default=False, init=False)
+    required_list: list[float] = field(init=False)
+    weight_list: list[float] = field(init=False)
+    _weights: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # The requirement and its weights as plain floats, the sum of the commitments and
-        # whether an enterprise is in the team, for the acceptance decisions of partner search
-        # (its inner loop).
-        self.required_list: list[float] = self.required.tolist()
+        self.required_list = self.required.tolist()
         total = left_sum(self.required_list)
         # Importance of each resource: the same IEEE divisions as numpy's ``required / total``.
-        self.weight_list: list[float] = [r / total for r in self.required_list]
-        self.committed_total = left_sum(self.committed)  # kept up to date by add_member
-        self.has_enterprise = False
+        self.weight_list = [r / total for r in self.required_list]
 
-    @functools.cached_property
+    @property
     def weights(self) -> np.ndarray:
         """Importance of each resource, ``required / Σ required``, as an array (made on first
         use: partner search reads :attr:`weight_list`)."""
-        return np.array(self.weight_list)
+        if self._weights is None:
+            self._weights = np.array(self.weight_list)
+        return self._weights
 
     def add_member(self, member: Actor, offer: list[float], origin: str, prior: float) -> None:
         """Book a member who accepted, with its committed resources."""
