@@ -20,7 +20,7 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from abm.rules.trust import TRUST_STAGES, trust_stage_codes
+from abm.rules.trust import TRUST_STAGES, check_stage_thresholds, trust_stage_codes_unchecked
 
 ORIGINS: tuple[str, ...] = ("direct", "brokered", "platform", "spinoff")
 _ORIGIN_CODE = {o: i for i, o in enumerate(ORIGINS)}
@@ -39,6 +39,9 @@ class TrustNetwork:
         kinds: tuple[str, ...] = (),
         capacity: int = 1024,
     ) -> None:
+        check_stage_thresholds(
+            consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
+        )
         self._stage_kw = dict(
             consolidation_trust=consolidation_trust,
             cooperation_trust=cooperation_trust,
@@ -248,11 +251,12 @@ class TrustNetwork:
             for k, slot in zip(fresh, new, strict=True):
                 slots[k] = slot
         idx = np.array(slots, dtype=np.int64)
-        self.r[idx] += positive
-        self.s[idx] += negative
-        self.n_projects[idx] += 1
+        # As ``self.r[idx] += positive`` etc. (the slots are distinct), keeping the new values
+        # for the refresh.
+        r, s, n = self.r[idx] + positive, self.s[idx] + negative, self.n_projects[idx] + 1
+        self.r[idx], self.s[idx], self.n_projects[idx] = r, s, n
         self.last_step[idx] = step
-        self._refresh(idx)
+        self._set_trust(idx, r, s, n)
         self._version += 1
 
     def add_negative_to_all(self, j: int, amount: float) -> None:
@@ -325,6 +329,9 @@ class TrustNetwork:
     ) -> None:
         """New thresholds of the trust stages (a live parameter change); every edge's stage is
         reclassified at once."""
+        check_stage_thresholds(
+            consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
+        )
         self._stage_kw = dict(
             consolidation_trust=consolidation_trust,
             cooperation_trust=cooperation_trust,
@@ -347,10 +354,15 @@ class TrustNetwork:
 
     def _refresh(self, slots: np.ndarray) -> None:
         """Trust and stage of the edges in ``slots`` from their evidence."""
-        r, s = self.r[slots], self.s[slots]
+        self._set_trust(slots, self.r[slots], self.s[slots], self.n_projects[slots])
+
+    def _set_trust(
+        self, slots: np.ndarray, r: np.ndarray, s: np.ndarray, n_projects: np.ndarray
+    ) -> None:
+        """:meth:`_refresh` given the evidence and project counts of ``slots`` (as stored)."""
         trust = (r + 1.0) / (r + s + 2.0)
         self.trust_arr[slots] = trust
-        self.stage[slots] = trust_stage_codes(trust, self.n_projects[slots], **self._stage_kw)
+        self.stage[slots] = trust_stage_codes_unchecked(trust, n_projects, **self._stage_kw)
 
     # --- views ------------------------------------------------------------------------------
     def stats(self) -> dict[str, float]:

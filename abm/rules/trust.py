@@ -20,11 +20,13 @@ __all__ = [
     "TRUST_STAGES",
     "beta_trust",
     "beta_trust_array",
+    "check_stage_thresholds",
     "contract_strictness",
     "contract_strictness_unchecked",
     "decay_evidence",
     "trust_stage",
     "trust_stage_codes",
+    "trust_stage_codes_unchecked",
     "update_evidence",
 ]
 
@@ -204,12 +206,47 @@ def trust_stage_codes(
     """
     trust = np.asarray(trust, dtype=float)
     n_projects = np.asarray(n_projects, dtype=float)
+    check_stage_thresholds(
+        consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
+    )
+    trust, n_projects = np.broadcast_arrays(trust, n_projects)
+    codes = trust_stage_codes_unchecked(
+        trust,
+        n_projects,
+        consolidation_trust=consolidation_trust,
+        cooperation_trust=cooperation_trust,
+        consolidation_projects=consolidation_projects,
+        cooperation_projects=cooperation_projects,
+    )
+    return np.asarray(codes)  # a 0-d array, not a scalar, for 0-d inputs
+
+
+def check_stage_thresholds(
+    consolidation_trust: float,
+    cooperation_trust: float,
+    consolidation_projects: int,
+    cooperation_projects: int,
+) -> None:
+    """Raise ValueError unless cooperation's thresholds are at least consolidation's."""
     if cooperation_trust < consolidation_trust or cooperation_projects < consolidation_projects:
         raise ValueError("stage thresholds must be ordered: cooperation >= consolidation")
-    codes = np.zeros(np.broadcast(trust, n_projects).shape, dtype=np.int8)
-    codes[(trust >= consolidation_trust) & (n_projects >= consolidation_projects)] = 1
-    codes[(trust >= cooperation_trust) & (n_projects >= cooperation_projects)] = 2
-    return codes
+
+
+def trust_stage_codes_unchecked(
+    trust: np.ndarray,
+    n_projects: np.ndarray,
+    *,
+    consolidation_trust: float,
+    cooperation_trust: float,
+    consolidation_projects: int,
+    cooperation_projects: int,
+) -> np.ndarray:
+    """:func:`trust_stage_codes` for arrays of one shape and thresholds already checked (see
+    :func:`check_stage_thresholds`): the network's hot path. Cooperation's thresholds are at
+    least consolidation's, so an edge past them is past consolidation's as well and the code
+    is the number of stages passed (0, 1 or 2)."""
+    codes = ((trust >= consolidation_trust) & (n_projects >= consolidation_projects)).view(np.int8)
+    return codes + ((trust >= cooperation_trust) & (n_projects >= cooperation_projects))
 
 
 def contract_strictness(trusts: Any) -> float:
