@@ -42,11 +42,10 @@ class TrustNetwork:
         check_stage_thresholds(
             consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
         )
-        self._stage_kw = dict(
-            consolidation_trust=consolidation_trust,
-            cooperation_trust=cooperation_trust,
-            consolidation_projects=consolidation_projects,
-            cooperation_projects=cooperation_projects,
+        # [consolidation, cooperation] of trust and of projects, for trust_stage_codes_unchecked
+        self._stage_thresholds = (
+            np.array([consolidation_trust, cooperation_trust], dtype=float),
+            np.array([consolidation_projects, cooperation_projects]),
         )
         self.kinds = tuple(kinds)
         self._kind_code: dict[str, int] = {k: i for i, k in enumerate(self.kinds)}
@@ -332,11 +331,10 @@ class TrustNetwork:
         check_stage_thresholds(
             consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
         )
-        self._stage_kw = dict(
-            consolidation_trust=consolidation_trust,
-            cooperation_trust=cooperation_trust,
-            consolidation_projects=consolidation_projects,
-            cooperation_projects=cooperation_projects,
+        # [consolidation, cooperation] of trust and of projects, for trust_stage_codes_unchecked
+        self._stage_thresholds = (
+            np.array([consolidation_trust, cooperation_trust], dtype=float),
+            np.array([consolidation_projects, cooperation_projects]),
         )
         idx = self.live_slots()
         if len(idx):
@@ -362,7 +360,7 @@ class TrustNetwork:
         """:meth:`_refresh` given the evidence and project counts of ``slots`` (as stored)."""
         trust = (r + 1.0) / (r + s + 2.0)
         self.trust_arr[slots] = trust
-        self.stage[slots] = trust_stage_codes_unchecked(trust, n_projects, **self._stage_kw)
+        self.stage[slots] = trust_stage_codes_unchecked(trust, n_projects, *self._stage_thresholds)
 
     # --- views ------------------------------------------------------------------------------
     def stats(self) -> dict[str, float]:

@@ -234,3 +234,33 @@ def test_vectorised_stage_codes_match_scalar_classifier(trusts, projects):
     codes = trust_stage_codes(np.array(trusts), np.array(n), **kw)
     expected = [TRUST_STAGES.index(trust_stage(t, k, **kw)) for t, k in zip(trusts, n, strict=True)]
     assert codes.tolist() == expected
+
+
+@given(
+    trusts=st.lists(st.floats(0.0, 1.0), min_size=0, max_size=20),
+    projects=st.lists(st.integers(0, 12), min_size=20, max_size=20),
+    t_lo=st.sampled_from([0.0, 0.5, 0.6, 0.75, 1.0]),
+    t_up=st.sampled_from([0.0, 0.25, 0.6, 0.75, 1.0]),
+    p_lo=st.integers(0, 6),
+    p_up=st.integers(0, 6),
+)
+def test_unchecked_stage_codes_match_checked(trusts, projects, t_lo, t_up, p_lo, p_up):
+    """The network's searchsorted codes equal trust_stage_codes' for ordered thresholds (equal
+    ones and trust on a threshold included)."""
+    from abm.rules.trust import trust_stage_codes, trust_stage_codes_unchecked
+
+    kw = dict(
+        consolidation_trust=min(t_lo, t_up),
+        cooperation_trust=max(t_lo, t_up),
+        consolidation_projects=min(p_lo, p_up),
+        cooperation_projects=max(p_lo, p_up),
+    )
+    trust, n = np.array(trusts), np.array(projects[: len(trusts)], dtype=np.int64)
+    expected = trust_stage_codes(trust, n, **kw)
+    codes = trust_stage_codes_unchecked(
+        trust,
+        n,
+        np.array([kw["consolidation_trust"], kw["cooperation_trust"]]),
+        np.array([kw["consolidation_projects"], kw["cooperation_projects"]]),
+    )
+    assert codes.tolist() == expected.tolist()

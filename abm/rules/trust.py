@@ -209,16 +209,10 @@ def trust_stage_codes(
     check_stage_thresholds(
         consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
     )
-    trust, n_projects = np.broadcast_arrays(trust, n_projects)
-    codes = trust_stage_codes_unchecked(
-        trust,
-        n_projects,
-        consolidation_trust=consolidation_trust,
-        cooperation_trust=cooperation_trust,
-        consolidation_projects=consolidation_projects,
-        cooperation_projects=cooperation_projects,
-    )
-    return np.asarray(codes)  # a 0-d array, not a scalar, for 0-d inputs
+    codes = np.zeros(np.broadcast(trust, n_projects).shape, dtype=np.int8)
+    codes[(trust >= consolidation_trust) & (n_projects >= consolidation_projects)] = 1
+    codes[(trust >= cooperation_trust) & (n_projects >= cooperation_projects)] = 2
+    return codes
 
 
 def check_stage_thresholds(
@@ -235,18 +229,19 @@ def check_stage_thresholds(
 def trust_stage_codes_unchecked(
     trust: np.ndarray,
     n_projects: np.ndarray,
-    *,
-    consolidation_trust: float,
-    cooperation_trust: float,
-    consolidation_projects: int,
-    cooperation_projects: int,
+    trust_thresholds: np.ndarray,
+    project_thresholds: np.ndarray,
 ) -> np.ndarray:
-    """:func:`trust_stage_codes` for arrays of one shape and thresholds already checked (see
-    :func:`check_stage_thresholds`): the network's hot path. Cooperation's thresholds are at
-    least consolidation's, so an edge past them is past consolidation's as well and the code
-    is the number of stages passed (0, 1 or 2)."""
-    codes = ((trust >= consolidation_trust) & (n_projects >= consolidation_projects)).view(np.int8)
-    return codes + ((trust >= cooperation_trust) & (n_projects >= cooperation_projects))
+    """:func:`trust_stage_codes` (as integers, not int8) for the network's hot path: no NaN
+    trust, and the thresholds, checked by :func:`check_stage_thresholds`, as arrays
+    ``[consolidation, cooperation]`` of trust and of projects. An edge's code is the number of
+    stages whose both thresholds it reaches: the number of trust thresholds at or below its
+    trust or the number of project thresholds at or below its projects, whichever is smaller
+    (cooperation's thresholds are at least consolidation's)."""
+    return np.minimum(
+        trust_thresholds.searchsorted(trust, side="right"),
+        project_thresholds.searchsorted(n_projects, side="right"),
+    )
 
 
 def contract_strictness(trusts: Any) -> float:
