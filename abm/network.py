@@ -39,13 +39,8 @@ class TrustNetwork:
         kinds: tuple[str, ...] = (),
         capacity: int = 1024,
     ) -> None:
-        check_stage_thresholds(
+        self._store_stage_thresholds(
             consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
-        )
-        # [consolidation, cooperation] of trust and of projects, for trust_stage_codes_unchecked
-        self._stage_thresholds = (
-            np.array([consolidation_trust, cooperation_trust], dtype=float),
-            np.array([consolidation_projects, cooperation_projects]),
         )
         self.kinds = tuple(kinds)
         self._kind_code: dict[str, int] = {k: i for i, k in enumerate(self.kinds)}
@@ -328,13 +323,8 @@ class TrustNetwork:
     ) -> None:
         """New thresholds of the trust stages (a live parameter change); every edge's stage is
         reclassified at once."""
-        check_stage_thresholds(
+        self._store_stage_thresholds(
             consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
-        )
-        # [consolidation, cooperation] of trust and of projects, for trust_stage_codes_unchecked
-        self._stage_thresholds = (
-            np.array([consolidation_trust, cooperation_trust], dtype=float),
-            np.array([consolidation_projects, cooperation_projects]),
         )
         idx = self.live_slots()
         if len(idx):
@@ -349,6 +339,23 @@ class TrustNetwork:
             del self._out[i][j], self._in[j][i]
             self.alive[slot] = False
             self._free.append(slot)
+
+    def _store_stage_thresholds(
+        self,
+        consolidation_trust: float,
+        cooperation_trust: float,
+        consolidation_projects: int,
+        cooperation_projects: int,
+    ) -> None:
+        """Check the stage thresholds once and keep them as arrays ``[consolidation,
+        cooperation]`` of trust and of projects, for :func:`trust_stage_codes_unchecked`."""
+        check_stage_thresholds(
+            consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
+        )
+        self._stage_thresholds = (
+            np.array([consolidation_trust, cooperation_trust], dtype=float),
+            np.array([consolidation_projects, cooperation_projects]),
+        )
 
     def _refresh(self, slots: np.ndarray) -> None:
         """Trust and stage of the edges in ``slots`` from their evidence."""
