@@ -187,8 +187,8 @@ def shapley_from_table_unchecked(values: list[float], n: int) -> list[float]:
     and the teams are small: numpy's five calls per player cost more there than the few
     terms. Each player's terms are those of :func:`shapley_from_table`, in the same order,
     and :func:`abm.rules.pairwise_sum` adds them exactly as numpy's ``sum`` does, so the
-    result is the same bit for bit. (The one rule with two formulas: for larger games numpy
-    is much faster, see :func:`shapley_from_table`.)
+    result is the same bit for bit. (It keeps its own formula beside the checked rule's: for
+    larger games numpy is much faster, see :func:`shapley_from_table`.)
     """
     return [
         pairwise_sum([w * (values[a] - values[b]) for a, b, w in plan])
