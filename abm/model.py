@@ -49,7 +49,7 @@ from abm.rules import (
 from abm.scenarios import SCENARIOS, get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
-from agents.actors import ACTOR_CLASSES, Actor, MakerTeam, outlay_of
+from agents.actors import ACTOR_CLASSES, FUNDS, Actor, MakerTeam, outlay_of
 from agents.services import ServiceInstitution
 
 EQUIPMENT = 1
@@ -428,9 +428,10 @@ class InnovationModel(mesa.Model):
             if project.n >= max_team_size or still_needed <= 1e-9:
                 break
             offer = cand.commitment(gap, inkind_cost)
-            if left_sum(offer) <= 1e-9:
+            offered = left_sum(offer)
+            if offered <= 1e-9:
                 continue
-            if not self._accepts(cand, init, project, offer, prior):
+            if not self._joins(cand, init, project, offer, offered, prior):
                 continue
             project.add_member(cand, offer, origin, prior)
             gap = [g - o for g, o in zip(gap, offer, strict=True)]
@@ -614,24 +615,44 @@ class InnovationModel(mesa.Model):
         initiator: bool = False,
     ) -> bool:
         """A candidate's decision: trust in the initiator and expected share vs outside option."""
+        if not initiator:
+            return self._joins(cand, init, project, offer, left_sum(offer), prior)
         p = self.params
         offered = left_sum(offer)
-        p_est = (
-            self._expected_success(project)
-            if initiator
-            else self._expected_success(project, offer, joiner=cand)
-        )
-        total = project.committed_total + (0.0 if initiator else offered)
+        p_est = self._expected_success(project)
+        total = project.committed_total
         share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, cand) * share
-        trust_in = 1.0 if initiator else self.network.trust(cand.unique_id, init.unique_id, prior)
         return cand.accepts(
-            trust_in_initiator=trust_in,
-            threshold=p.trust_threshold if p.trust_on and not initiator else None,
+            trust_in_initiator=1.0,
+            threshold=None,
             expected_share=expected,
             outlay=outlay_of(offer, p.inkind_cost),
             outside_option=p.outside_option,
         )
+
+    def _joins(
+        self,
+        cand: Actor,
+        init: Actor,
+        project: Project,
+        offer: list[float],
+        offered: float,
+        prior: float,
+    ) -> bool:
+        """:meth:`_accepts` for a candidate (not the initiator), given ``offered``, the
+        ``left_sum`` of ``offer`` that partner search has already taken. Positional calls and
+        the outlay from that sum: this runs for every candidate asked (~570 times a step)."""
+        p = self.params
+        p_est = self._expected_success(project, offer, cand)
+        total = project.committed_total + offered
+        share = offered / total if total > 0 else 0.0
+        expected = p_est * project.value * self._conversion(project, cand) * share
+        trust_in = self.network.trust(cand.unique_id, init.unique_id, prior)
+        funds = offer[FUNDS]
+        outlay = funds + p.inkind_cost * (offered - funds)  # outlay_of(offer, ·), sum known
+        threshold = p.trust_threshold if p.trust_on else None
+        return cand.accepts(trust_in, threshold, expected, outlay, p.outside_option)
 
     # ------------------------------------------------------------------ 4. contract
     def write_contract(self, project: Project) -> None:

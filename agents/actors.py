@@ -90,7 +90,6 @@ class Actor(mesa.Agent):
 
     def accepts(
         self,
-        *,
         trust_in_initiator: float,
         threshold: float | None,
         expected_share: float,
@@ -98,7 +97,8 @@ class Actor(mesa.Agent):
         outside_option: float,
     ) -> bool:
         """Join if trust clears the threshold (``None``: trust ignored) and the expected share
-        beats the outlay plus the outside option's return on it."""
+        beats the outlay plus the outside option's return on it. Positional arguments are
+        allowed: partner search asks every candidate."""
         if threshold is not None and trust_in_initiator < threshold:
             return False
         return expected_share >= (1.0 + outside_option) * outlay
