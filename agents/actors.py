@@ -78,10 +78,14 @@ class Actor(mesa.Agent):
         more than its cash can cover (a broke actor commits nothing). Plain floats: partner
         search asks every candidate.
         """
-        # max(g, 0.0) and min(r, g) without calls (inner loop)
-        need = [0.0 if g < 0.0 else g for g in gap]
-        offer = [g if g < r else r for r, g in zip(self.resources.tolist(), need, strict=True)]
-        cost = outlay_of(offer, inkind_cost)
+        # min(r, max(g, 0.0)) in one pass without calls, and outlay_of inline (inner loop)
+        offer = []
+        for r, g in zip(self.resources.tolist(), gap, strict=True):
+            if g < 0.0:
+                g = 0.0
+            offer.append(g if g < r else r)
+        funds = offer[FUNDS]
+        cost = funds + inkind_cost * (left_sum(offer) - funds)
         cash = 0.0 if self.wealth < 0.0 else self.wealth  # max(wealth, 0.0)
         if cost > cash:
             scale = cash / cost if cost > 0 else 0.0
