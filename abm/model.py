@@ -1060,12 +1060,17 @@ class InnovationModel(mesa.Model):
         p = self.params
         rng = self.rngs["lifecycle"]
         makers = self._by_kind["maker"]
-        for m in makers:
-            self._pay(m, p.maker_upkeep, "upkeep")
+        upkeep = p.maker_upkeep
+        if upkeep and makers:  # _pay for every maker, inline: the same additions, in order
+            booked = self.flows["upkeep"]
+            for m in makers:
+                m.wealth -= upkeep
+                booked += upkeep
+            self.flows["upkeep"] = booked
         if makers and p.training_capacity and p.training_intensity:
             for _uni in self._by_kind["university"]:
                 k = min(p.training_capacity, len(makers))
-                for i in rng.choice(len(makers), size=k, replace=False):
+                for i in rng.choice(len(makers), size=k, replace=False).tolist():
                     m = makers[i]
                     m.train(p.training_intensity * self._policy(m))
         if self.steps % p.award_period == 0 and p.n_awards and makers:
