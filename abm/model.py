@@ -587,16 +587,13 @@ class InnovationModel(mesa.Model):
         the team as it stands plus ``extra`` resources and, if given, ``joiner`` (whose
         capability counts in the team's mean capability, as its resources count in ``extra``)."""
         p = self.params
-        if extra is None:
-            kappa = risk.coverage_unchecked(project.committed, project.required_list)
-        else:  # coverage_unchecked of committed + extra, in one pass (every candidate asked)
-            kappa = []
-            for c, e, r in zip(project.committed, extra, project.required_list, strict=True):
-                q = (c + e) / r if r > 0.0 else 1.0
-                kappa.append(q if q < 1.0 else 1.0)
+        committed = project.committed
+        if extra is not None:
+            committed = [c + e for c, e in zip(committed, extra, strict=True)]
         capability_sum, n = project.capability_sum, project.n
         if joiner is not None:
             capability_sum, n = capability_sum + joiner.capability, n + 1
+        kappa = risk.coverage_unchecked(committed, project.required_list)
         return risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,
