@@ -49,7 +49,7 @@ from abm.rules import (
 from abm.scenarios import SCENARIOS, get_scenario
 from abm.services import ServiceDesk
 from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
-from agents.actors import ACTOR_CLASSES, FUNDS, Actor, MakerTeam, outlay_of
+from agents.actors import ACTOR_CLASSES, FUNDS, Actor, MakerTeam, outlay_from, outlay_of
 from agents.services import ServiceInstitution
 
 EQUIPMENT = 1
@@ -649,8 +649,7 @@ class InnovationModel(mesa.Model):
         share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, cand) * share
         trust_in = self.network.trust(cand.unique_id, init.unique_id, prior)
-        funds = offer[FUNDS]
-        outlay = funds + p.inkind_cost * (offered - funds)  # outlay_of(offer, ·), sum known
+        outlay = outlay_from(offer[FUNDS], offered, p.inkind_cost)
         threshold = p.trust_threshold if p.trust_on else None
         return cand.accepts(trust_in, threshold, expected, outlay, p.outside_option)
 

@@ -78,14 +78,13 @@ class Actor(mesa.Agent):
         more than its cash can cover (a broke actor commits nothing). Plain floats: partner
         search asks every candidate.
         """
-        # min(r, max(g, 0.0)) in one pass without calls, and outlay_of inline (inner loop)
+        # min(r, max(g, 0.0)) in one pass without calls (inner loop)
         offer = []
         for r, g in zip(self.resources.tolist(), gap, strict=True):
             if g < 0.0:
                 g = 0.0
             offer.append(g if g < r else r)
-        funds = offer[FUNDS]
-        cost = funds + inkind_cost * (left_sum(offer) - funds)
+        cost = outlay_from(offer[FUNDS], left_sum(offer), inkind_cost)
         cash = 0.0 if self.wealth < 0.0 else self.wealth  # max(wealth, 0.0)
         if cost > cash:
             scale = cash / cost if cost > 0 else 0.0
@@ -141,7 +140,13 @@ class Actor(mesa.Agent):
 def outlay_of(commitment: np.ndarray | list[float], inkind_cost: float) -> float:
     """Cash cost of a commitment: funds at face value, other resources at ``inkind_cost``."""
     c = commitment.tolist() if isinstance(commitment, np.ndarray) else commitment
-    return float(c[FUNDS] + inkind_cost * (left_sum(c) - c[FUNDS]))
+    return outlay_from(float(c[FUNDS]), float(left_sum(c)), inkind_cost)
+
+
+def outlay_from(funds: float, units: float, inkind_cost: float) -> float:
+    """:func:`outlay_of` given the commitment's funds and its total units (for partner search,
+    which has the total already: every candidate is asked)."""
+    return funds + inkind_cost * (units - funds)
 
 
 class MakerTeam(Actor):
