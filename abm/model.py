@@ -76,6 +76,17 @@ def _filled(have: list[float], need: list[float]) -> float:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _scaled_profiles(project_size: float) -> dict[str, list[float]]:
+    """The kind profiles in resource units (they are in units of ``project_size / 4``).
+
+    Cached on the value of ``project_size``, a live parameter: the stranger search needs them
+    for every candidate search, and they change only with that parameter. Read only.
+    """
+    unit = project_size / 4.0
+    return {kd: [v * unit for v in prof] for kd, prof in _PROFILE.items()}
+
+
 def _stage_thresholds(p: Params) -> dict[str, float]:
     """The trust-stage thresholds of :class:`TrustNetwork` from the parameters."""
     return dict(
@@ -512,12 +523,13 @@ class InnovationModel(mesa.Model):
         leaves one kind out (a broker's introductions cross organisational boundaries)."""
         if k <= 0:
             return []
-        kinds = [kd for kd in ACTOR_KINDS if self._by_kind[kd] and kd != other_than]
+        by_kind = self._by_kind
+        kinds = [kd for kd in ACTOR_KINDS if by_kind[kd] and kd != other_than]
         if not kinds:
             return []
         g = [0.0 if x < 0.0 else x for x in gap]  # max(x, 0.0) without a call
-        unit = self.params.project_size / 4.0  # kind profiles are in units of project_size / 4
-        fit = [_filled([v * unit for v in _PROFILE[kd]], g) + 1e-3 for kd in kinds]
+        profiles = _scaled_profiles(self.params.project_size)
+        fit = [_filled(profiles[kd], g) + 1e-3 for kd in kinds]
         total, cum, acc = left_sum(fit), [], 0.0
         for f in fit:
             acc += f / total
@@ -527,9 +539,10 @@ class InnovationModel(mesa.Model):
         cum[-1] = float("inf")
         kind_draws = rng.random(k).tolist()
         member_draws = rng.random(k).tolist()
+        pools = [by_kind[kd] for kd in kinds]
         out = []
         for u, v in zip(kind_draws, member_draws, strict=True):
-            pool = self._by_kind[kinds[bisect_right(cum, u)]]
+            pool = pools[bisect_right(cum, u)]
             out.append(pool[int(v * len(pool))])
         return out
 
