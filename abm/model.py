@@ -467,35 +467,40 @@ class InnovationModel(mesa.Model):
         seen = {init.unique_id}
         out: list[tuple[Actor, str, float]] = []
 
-        def add(uids: list[int], origin: str, prior: float) -> None:
-            """Keep each actor of ``uids`` not seen yet, idle and innovating, in order."""
-            for uid in uids:
-                a = index.get(uid)
-                if a is not None and uid not in seen and not a.busy and a.kind in ACTOR_KINDS:
+        def add(actors: list[Actor], origin: str, prior: float) -> None:
+            """Keep each actor of ``actors`` not seen yet, idle and innovating, in order."""
+            for a in actors:
+                uid = a.unique_id
+                if uid not in seen and not a.busy and a.kind in ACTOR_KINDS:
                     seen.add(uid)
                     out.append((a, origin, prior))
 
         if p.trust_on:  # known partners first, then friends of friends, then strangers
             partners = self.network.partners
             neighbours = list(partners(init.unique_id))
-            add(neighbours, "direct", 0.0)
+            # Ties may point at actors that left: only those still in the index count.
+            add([a for a in map(index.get, neighbours) if a is not None], "direct", 0.0)
             if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
                 # Partners of partners not seen yet, sorted: the draw must not depend on the
                 # order of a set.
-                fof_list = sorted(set().union(*map(partners, neighbours)) - seen)
+                fof = set().union(*map(partners, neighbours))
+                fof -= seen
+                fof_list = sorted(fof)
                 k = min(p.n_friends_of_friends, len(fof_list))
                 if k:
                     picks = rng.choice(len(fof_list), size=k, replace=False).tolist()
-                    add([fof_list[i] for i in picks], "direct", 0.0)
+                    fofs = [index.get(fof_list[i]) for i in picks]
+                    add([a for a in fofs if a is not None], "direct", 0.0)
             screened = self._sample_strangers(gap, p.n_strangers, rng)
         else:
             # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
             # to be screened, as many as strangers + friends of friends + one full team.
             k = p.n_strangers + p.n_friends_of_friends + p.max_team_size
             screened = self._sample_uniform(k, rng)
-        add([a.unique_id for a in screened], "direct", self.services.stranger_prior())
+        # Strangers and introductions come from the index by kind: no look-up needed.
+        add(screened, "direct", self.services.stranger_prior())
         for a, origin, prior in self.services.introductions(project, gap, self.rngs["services"]):
-            add([a.unique_id], origin, prior)
+            add([a], origin, prior)
         cost = p.search_cost * len(screened)  # every stranger screened costs a search
         self.tally["transaction_costs"] += cost
         self._pay(init, cost, "transaction_costs")
