@@ -16,6 +16,7 @@ import functools
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 import mesa
@@ -507,17 +508,21 @@ class InnovationModel(mesa.Model):
         return out
 
     def _sample_uniform(self, k: int, rng: np.random.Generator) -> list[Actor]:
-        """``k`` innovating actors drawn uniformly (with replacement) from the population."""
-        sizes = np.array([len(self._by_kind[kd]) for kd in ACTOR_KINDS])
-        total = int(sizes.sum())
+        """``k`` innovating actors drawn uniformly (with replacement) from the population.
+
+        The kind of a draw is found with ``bisect_right`` on plain cumulative sizes, the same
+        answer as ``np.searchsorted(..., side="right")`` without a numpy call per draw.
+        """
+        pools = [self._by_kind[kd] for kd in ACTOR_KINDS]
+        bounds = list(accumulate(len(pool) for pool in pools))
+        total = bounds[-1]
         if k <= 0 or total == 0:
             return []
-        bounds = np.cumsum(sizes)
         out = []
         for i in rng.integers(0, total, size=k).tolist():
-            kind_i = int(np.searchsorted(bounds, i, side="right"))
-            start = int(bounds[kind_i - 1]) if kind_i else 0
-            out.append(self._by_kind[ACTOR_KINDS[kind_i]][i - start])
+            kind_i = bisect_right(bounds, i)
+            start = bounds[kind_i - 1] if kind_i else 0
+            out.append(pools[kind_i][i - start])
         return out
 
     def _sample_strangers(
