@@ -587,7 +587,7 @@ class InnovationModel(mesa.Model):
             return []
         p = self.params
         if not p.trust_on:
-            order = self.rngs["search"].permutation(len(candidates))
+            order = self.rngs["search"].permutation(len(candidates)).tolist()  # plain ints
             return [candidates[i] for i in order]
         cands = [c for c, _, _ in candidates]
         trusts = self.network.trusts_from(
