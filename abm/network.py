@@ -39,9 +39,6 @@ class TrustNetwork:
         kinds: tuple[str, ...] = (),
         capacity: int = 1024,
     ) -> None:
-        self._store_stage_thresholds(
-            consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
-        )
         self.kinds = tuple(kinds)
         self._kind_code: dict[str, int] = {k: i for i, k in enumerate(self.kinds)}
         self.node_kind: dict[int, str] = {}
@@ -53,6 +50,12 @@ class TrustNetwork:
         self._graph_cache: tuple[int, nx.DiGraph] | None = None
         #: Public negative evidence about an actor (supermarket platform reputation).
         self.public_negative: dict[int, float] = {}
+        self.set_stage_thresholds(
+            consolidation_trust=consolidation_trust,
+            cooperation_trust=cooperation_trust,
+            consolidation_projects=consolidation_projects,
+            cooperation_projects=cooperation_projects,
+        )
 
     def _alloc(self, capacity: int) -> None:
         old = getattr(self, "alive", None)
@@ -321,10 +324,16 @@ class TrustNetwork:
         consolidation_projects: int,
         cooperation_projects: int,
     ) -> None:
-        """New thresholds of the trust stages (a live parameter change); every edge's stage is
-        reclassified at once."""
-        self._store_stage_thresholds(
+        """New thresholds of the trust stages (at construction, or a live parameter change),
+        checked once and kept as arrays ``[consolidation, cooperation]`` of trust and of
+        projects for :func:`trust_stage_codes_unchecked`; every edge's stage is reclassified
+        at once."""
+        check_stage_thresholds(
             consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
+        )
+        self._stage_thresholds = (
+            np.array([consolidation_trust, cooperation_trust], dtype=float),
+            np.array([consolidation_projects, cooperation_projects]),
         )
         idx = self.live_slots()
         if len(idx):
@@ -339,23 +348,6 @@ class TrustNetwork:
             del self._out[i][j], self._in[j][i]
             self.alive[slot] = False
             self._free.append(slot)
-
-    def _store_stage_thresholds(
-        self,
-        consolidation_trust: float,
-        cooperation_trust: float,
-        consolidation_projects: int,
-        cooperation_projects: int,
-    ) -> None:
-        """Check the stage thresholds once and keep them as arrays ``[consolidation,
-        cooperation]`` of trust and of projects, for :func:`trust_stage_codes_unchecked`."""
-        check_stage_thresholds(
-            consolidation_trust, cooperation_trust, consolidation_projects, cooperation_projects
-        )
-        self._stage_thresholds = (
-            np.array([consolidation_trust, cooperation_trust], dtype=float),
-            np.array([consolidation_projects, cooperation_projects]),
-        )
 
     def _refresh(self, slots: np.ndarray) -> None:
         """Trust and stage of the edges in ``slots`` from their evidence."""
