@@ -254,35 +254,45 @@ def test_structural_invariants_on_random_graphs(n, p, seed, directed):
     assert mean_path_length(G, samples=50, rng=np.random.default_rng(seed)) >= 0.0
 
 
-@settings(max_examples=60, deadline=None)
+def _random_adjacency(n: int, p: float, rng: np.random.Generator):
+    """Symmetric 0/1 CSR adjacency of a G(n, p) graph without self-loops (isolates and several
+    components are common at small p)."""
+    from scipy.sparse import csr_matrix
+
+    upper = np.triu(rng.random((n, n)) < p, k=1)
+    return csr_matrix((upper | upper.T).astype(float))
+
+
+@settings(max_examples=80, deadline=None)
 @given(
-    n=st.integers(1, 40),
+    n=st.integers(1, 150),
     p=st.floats(0.0, 0.3),
     seed=st.integers(0, 2**31 - 1),
-    n_sources=st.integers(1, 8),
+    n_sources=st.integers(1, 140),
 )
-def test_hop_distances_equal_scipys_shortest_paths(n, p, seed, n_sources):
-    """The many-source breadth-first search against scipy's own unweighted shortest paths
-    (an independent implementation), on random graphs with isolates and several components."""
-    from scipy.sparse import csr_matrix
+def test_hop_distance_sum_equals_scipys_shortest_paths(n, p, seed, n_sources):
+    """The bit-parallel breadth-first search against scipy's own unweighted shortest paths (an
+    independent implementation): the sum of the finite distances from the sources, on random
+    graphs with isolates and several components, with more than 64 sources (several words)."""
     from scipy.sparse.csgraph import shortest_path
 
-    from abm.metrics import hop_distances
+    from abm.metrics import hop_distance_sum
 
     rng = np.random.default_rng(seed)
-    upper = np.triu(rng.random((n, n)) < p, k=1)
-    adj = csr_matrix((upper | upper.T).astype(float))
+    adj = _random_adjacency(n, p, rng)
     sources = rng.choice(n, size=min(n_sources, n), replace=False)
-    want = shortest_path(adj, directed=False, unweighted=True, indices=sources)
-    np.testing.assert_array_equal(hop_distances(adj, sources), want)
+    dist = shortest_path(adj, directed=False, unweighted=True, indices=sources)
+    got = hop_distance_sum(adj, sources)
+    assert isinstance(got, int)
+    assert got == int(dist[np.isfinite(dist)].sum())
 
 
-def test_hop_distances_by_hand():
-    """Path 0-1-2-3 plus isolate 4: from 0 the hops are 0, 1, 2, 3, inf; from 2: 2, 1, 0, 1,
-    inf."""
+def test_hop_distance_sum_by_hand():
+    """Path 0-1-2-3 plus isolate 4: from 0 the hops are 0, 1, 2, 3 (4 unreachable), from 2
+    they are 2, 1, 0, 1; from the isolate nothing is reached: 6 + 4 + 0 = 10."""
     from scipy.sparse import csr_matrix
 
-    from abm.metrics import hop_distances
+    from abm.metrics import hop_distance_sum
 
     adj = csr_matrix(
         np.array(
@@ -290,7 +300,61 @@ def test_hop_distances_by_hand():
             dtype=float,
         )
     )
-    inf = np.inf
-    np.testing.assert_array_equal(
-        hop_distances(adj, np.array([0, 2])), [[0, 1, 2, 3, inf], [2, 1, 0, 1, inf]]
+    assert hop_distance_sum(adj, np.array([0, 2])) == 6 + 4
+    assert hop_distance_sum(adj, np.array([0, 2, 4])) == 6 + 4
+    assert hop_distance_sum(adj, np.array([4])) == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(n=st.integers(1, 150), p=st.floats(0.0, 0.5), seed=st.integers(0, 2**31 - 1))
+def test_triangle_counts_equal_networkx_and_the_sparse_product(n, p, seed):
+    """Triangles per node against networkx's ``triangles`` and the former sparse formula
+    ``(A @ A) ∘ A`` summed by row, halved (two independent implementations), on random graphs
+    of more than 64 nodes (several words per bitset) too."""
+    from abm.metrics import triangle_counts
+
+    adj = _random_adjacency(n, p, np.random.default_rng(seed))
+    got = triangle_counts(adj)
+    G = nx.from_scipy_sparse_array(adj)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, [nx.triangles(G, v) for v in range(n)])
+    sparse = np.asarray((adj @ adj).multiply(adj).sum(axis=1)).ravel() / 2
+    np.testing.assert_array_equal(got, sparse)
+
+
+def test_triangle_counts_in_small_blocks(monkeypatch):
+    """With blocks of a few ties (as on a large graph), the same counts as networkx."""
+    import abm.metrics as metrics
+
+    monkeypatch.setattr(metrics, "_BLOCK_WORDS", 6)  # 3 ties of 2 words a block
+    adj = _random_adjacency(100, 0.2, np.random.default_rng(5))
+    G = nx.from_scipy_sparse_array(adj)
+    want = [nx.triangles(G, v) for v in range(100)]
+    np.testing.assert_array_equal(metrics.triangle_counts(adj), want)
+
+
+def test_triangle_counts_by_hand():
+    """Triangle 0-1-2 with a tail 2-3 and the triangle 2-3-4: node 2 is in both triangles."""
+    from scipy.sparse import csr_matrix
+
+    from abm.metrics import triangle_counts
+
+    ties = [(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (2, 4)]
+    dense = np.zeros((6, 6))
+    for i, j in ties:
+        dense[i, j] = dense[j, i] = 1.0
+    np.testing.assert_array_equal(triangle_counts(csr_matrix(dense)), [1, 1, 2, 1, 1, 0])
+
+
+def test_popcount_without_bitwise_count(monkeypatch):
+    """The byte-table popcount used on numpy < 2 gives the set bits of each word, as
+    ``bin(x).count("1")`` does."""
+    import abm.metrics as metrics
+
+    words = np.array(
+        [[0, 1, 2**63, 2**64 - 1], [0x0F0F, 12345678901234567, 7, 2**40 + 3]], dtype=np.uint64
     )
+    want = [[bin(int(x)).count("1") for x in row] for row in words]
+    np.testing.assert_array_equal(metrics._popcount(words), want)
+    monkeypatch.delattr(np, "bitwise_count", raising=False)
+    np.testing.assert_array_equal(metrics._popcount(words), want)
