@@ -99,8 +99,9 @@ class TrustNetwork:
         """Remove an actor and every tie to or from it."""
         if uid not in self.node_kind:
             return
-        slots = list(self._out[uid].values()) + list(self._in[uid].values())
-        self._drop(np.array(slots, dtype=np.int64))
+        # A self-loop is both an out- and an in-edge: listed once, in first place.
+        slots = dict.fromkeys([*self._out[uid].values(), *self._in[uid].values()])
+        self._drop(np.array(list(slots), dtype=np.int64))
         del self._out[uid], self._in[uid], self.node_kind[uid]
         self.public_negative.pop(uid, None)
         self._version += 1
@@ -297,20 +298,19 @@ class TrustNetwork:
         Returns the number of edges removed.
         """
         idx = self.live_slots()
+        last_step = self.last_step[idx]
         forgotten = np.zeros(len(idx), dtype=bool)
         if rate > 0.0:
             keep = 1.0 - rate
             if len(idx):
-                self.r[idx] *= keep
-                self.s[idx] *= keep
-                self._refresh(idx)
-                forgotten = (self.r[idx] + self.s[idx] < min_evidence) & (
-                    self.last_step[idx] < step
-                )
+                r, s = self.r[idx] * keep, self.s[idx] * keep
+                self.r[idx], self.s[idx] = r, s
+                self._set_trust(idx, r, s, self.n_projects[idx])
+                forgotten = (r + s < min_evidence) & (last_step < step)
             public = self.public_negative
             for uid in public:
                 public[uid] *= keep
-        stale = (step - self.last_step[idx]) > prune_after
+        stale = (step - last_step) > prune_after
         doomed = idx[forgotten | (stale & (self.trust_arr[idx] < prune_trust))]
         self._drop(doomed)
         self._version += 1
@@ -341,13 +341,13 @@ class TrustNetwork:
         self._version += 1
 
     def _drop(self, slots: np.ndarray) -> None:
-        for slot in slots.tolist():
-            if not self.alive[slot]:
-                continue  # a reciprocal pair listed twice by remove_actor
-            i, j = int(self.src[slot]), int(self.dst[slot])
-            del self._out[i][j], self._in[j][i]
-            self.alive[slot] = False
-            self._free.append(slot)
+        """Delete the edges in ``slots`` (distinct live slots); their slots are freed in the
+        order given (the last freed is the first reused)."""
+        out, into = self._out, self._in
+        for i, j in zip(self.src[slots].tolist(), self.dst[slots].tolist(), strict=True):
+            del out[i][j], into[j][i]
+        self.alive[slots] = False
+        self._free.extend(slots.tolist())
 
     def _refresh(self, slots: np.ndarray) -> None:
         """Trust and stage of the edges in ``slots`` from their evidence."""

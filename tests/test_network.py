@@ -269,6 +269,23 @@ def test_remove_actor_removes_every_tie_and_keeps_the_rest():
     assert net.n_edges == len(survivors) + 2
 
 
+def test_remove_actor_with_a_self_loop_frees_each_slot_once():
+    """A self-loop is both an out- and an in-tie of its actor; removing the actor frees its
+    slot once (a slot freed twice would later hold two ties)."""
+    net = make_net(capacity=4)
+    for uid in (1, 2):
+        net.add_actor(uid, "maker")
+    net.record(1, 2, positive=1.0, negative=0.0, step=0)
+    net.record(1, 1, positive=1.0, negative=0.0, step=0)
+    net.record(2, 1, positive=1.0, negative=0.0, step=0)
+    net.remove_actor(1)
+    assert net.n_edges == 0 and sorted(net._free) == [0, 1, 2, 3]
+    # slots are freed in the order out-ties, then in-ties: the last freed is reused first
+    net.add_actor(3, "maker")
+    net.record(2, 3, positive=1.0, negative=0.0, step=1)
+    assert net._out[2][3] == 2  # the slot of 2 -> 1, freed last
+
+
 def test_adding_an_existing_actor_does_not_orphan_its_ties():
     net = make_net()
     net.add_actor(1, "maker")
