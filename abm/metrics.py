@@ -228,13 +228,8 @@ def structure_from_edges(
     }
     if n == 0:
         return {**empty, "mean_path_length": 0.0}
-    order = np.argsort(nodes, kind="stable")
-    sorted_nodes = nodes[order]
     u, v = np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64)
-    a, b = _positions(sorted_nodes, u), _positions(sorted_nodes, v)
-    if len(u) and (a is None or b is None):
-        raise ValueError("every edge endpoint must be one of the nodes")
-    a, b = order[a], order[b]
+    a, b = np.split(_positions(nodes, np.concatenate([u, v])), 2)
     keep = a != b  # self-loops drop, as in the simple view
     a, b = a[keep], b[keep]
     adj = coo_matrix(
@@ -274,11 +269,36 @@ def structure_from_edges(
     }
 
 
-def _positions(sorted_nodes: np.ndarray, ids: np.ndarray) -> np.ndarray | None:
-    """Index of each of ``ids`` in ``sorted_nodes``, or None if any of them is missing."""
-    pos = np.searchsorted(sorted_nodes, ids)
-    if len(ids) and (pos.max() >= len(sorted_nodes) or np.any(sorted_nodes[pos] != ids)):
-        return None
+#: Largest range of ids per id (nodes and looked-up ids) that :func:`_positions` looks up in
+#: a table rather than by binary search.
+_DENSE_IDS = 8
+
+
+def _positions(nodes: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Index in ``nodes`` (distinct, at least one) of each of ``ids``; ``ValueError`` if one
+    of them is not a node.
+
+    Through a lookup table over the range of the ids when they are dense, as the model's
+    unique ids are (several times faster than a binary search), else a binary search in the
+    sorted nodes.
+    """
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    lo = min(int(nodes.min()), int(ids.min()))
+    span = max(int(nodes.max()), int(ids.max())) - lo + 1
+    if span <= _DENSE_IDS * (len(nodes) + len(ids)):
+        table = np.full(span, -1, dtype=np.int64)
+        table[nodes - lo] = np.arange(len(nodes))
+        pos = table[ids - lo]
+        missing = bool((pos < 0).any())
+    else:
+        order = np.argsort(nodes)
+        sorted_nodes = nodes[order]
+        pos = np.minimum(np.searchsorted(sorted_nodes, ids), len(nodes) - 1)
+        missing = bool((sorted_nodes[pos] != ids).any())
+        pos = order[pos]
+    if missing:
+        raise ValueError("every edge endpoint must be one of the nodes")
     return pos
 
 

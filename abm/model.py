@@ -308,9 +308,8 @@ class InnovationModel(mesa.Model):
         every component through their hub ties (see docs/model.md).
         """
         collab = nx.Graph()
-        innov = self._innovator_ids()
-        collab.add_nodes_from(innov)
-        u, v = self.network.undirected_pairs(set(innov))
+        collab.add_nodes_from(self._innovator_ids())
+        u, v = self.network.undirected_pairs(kinds=ACTOR_KINDS)
         collab.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
         return collab
 
@@ -1204,10 +1203,9 @@ class InnovationModel(mesa.Model):
         # Network: cheap statistics every step, structure every `metrics_every` steps.
         m.update(self.network.stats())
         if self.steps % p.metrics_every == 0 or not self._structure_cache:
-            innov = self._innovator_ids()
-            u, v = self.network.undirected_pairs(set(innov))
+            u, v = self.network.undirected_pairs(kinds=ACTOR_KINDS)  # ties among innovators
             self._structure_cache = metrics.structure_from_edges(
-                innov, u, v, path_samples=p.path_samples, rng=self.rngs["measure"]
+                self._innovator_ids(), u, v, path_samples=p.path_samples, rng=self.rngs["measure"]
             )
         m.update(self._structure_cache)
         m.update(self.services.report())

@@ -397,10 +397,17 @@ class TrustNetwork:
                     out[a, b] = counts[ka, kb]
         return out
 
-    def undirected_pairs(self, among: set[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Endpoints ``(u, v)`` of the live ties, both directions kept (possibly duplicated);
-        restricted to actors in ``among`` when given."""
+    def undirected_pairs(
+        self, among: set[int] | None = None, *, kinds: Iterable[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Endpoints ``(u, v)`` of the live ties, both directions kept (possibly duplicated),
+        in slot order; restricted to ties between actors in ``among`` and, when given, between
+        actors of ``kinds`` (read from the ties' kind codes, cheaper than a set of ids)."""
         idx = self.live_slots()
+        if kinds is not None:
+            inside = np.zeros(len(self.kinds), dtype=bool)
+            inside[[self._kind_code[k] for k in kinds if k in self._kind_code]] = True
+            idx = idx[inside[self.src_kind[idx]] & inside[self.dst_kind[idx]]]
         u, v = self.src[idx], self.dst[idx]
         if among is not None:
             members = np.fromiter(among, dtype=np.int64, count=len(among))

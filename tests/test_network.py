@@ -575,6 +575,12 @@ class NetworkMachine(RuleBasedStateMachine):
         u, v = net.undirected_pairs(among)
         sub = [(a, b) for a, b in g.edges if a in among and b in among]
         assert sorted(zip(u.tolist(), v.tolist(), strict=True)) == sorted(sub)
+        for kinds in (("maker", "university"), ("finance", "unused"), ()):
+            of_kinds = {uid for uid, kind in self.ref.kind.items() if kind in kinds}
+            by_kind = net.undirected_pairs(kinds=kinds)
+            by_id = net.undirected_pairs(of_kinds)
+            for got, want in zip(by_kind, by_id, strict=True):
+                np.testing.assert_array_equal(got, want)  # the same ties, in the same order
 
 
 NetworkMachine.TestCase.settings = settings(
@@ -649,6 +655,30 @@ def test_structure_from_edges_by_hand():
     # 4 ties of 5·4/2 = 10 possible pairs; a random graph that dense has clustering 0.4
     assert math.isclose(got["collab_density"], 0.4)
     assert math.isclose(got["clustering_vs_random"], (7 / 15) / 0.4)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    ids=st.lists(st.integers(-50, 500), min_size=1, max_size=40, unique=True),
+    spread=st.sampled_from([1, 10**9]),
+    dense=st.sampled_from([0, 8, 10**6]),
+    data=st.data(),
+)
+def test_positions_by_table_and_by_binary_search(ids, spread, dense, data):
+    """Both ways of finding the endpoints' positions (a lookup table for dense ids, a binary
+    search for spread-out ones; ``_DENSE_IDS`` 0 forces the search, 10**6 the table on ids
+    that are not spread out) against a dict; an id that is not a node is refused either way."""
+    nodes = np.array(ids, dtype=np.int64) * spread
+    lookups = data.draw(st.lists(st.sampled_from(nodes.tolist()), max_size=60))
+    where = {uid: k for k, uid in enumerate(nodes.tolist())}
+    stranger = data.draw(st.sampled_from([int(nodes.max()) + 1, int(nodes.min()) - 1, 501]))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(metrics, "_DENSE_IDS", 0 if spread > 1 and dense > 8 else dense)
+        got = metrics._positions(nodes, np.array(lookups, dtype=np.int64))
+        assert got.tolist() == [where[x] for x in lookups]
+        if stranger not in where:
+            with pytest.raises(ValueError, match="endpoint"):
+                metrics._positions(nodes, np.array([*lookups, stranger], dtype=np.int64))
 
 
 def test_structure_from_edges_rejects_unknown_endpoints():
