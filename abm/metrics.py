@@ -322,21 +322,37 @@ def _bit(positions: np.ndarray) -> np.ndarray:
     return np.left_shift(np.uint64(1), (positions & 63).astype(np.uint64))
 
 
-def triangle_counts(adj: Any) -> np.ndarray:
+def triangle_counts(adj: Any, *, method: str | None = None) -> np.ndarray:
     """Number of triangles through each node of the graph whose symmetric 0/1 sparse CSR
     adjacency matrix ``adj`` has no self-loops and no duplicate entries (int64 per node).
 
-    The same integers as ``((adj @ adj).multiply(adj)).sum(axis=1) / 2``, several times
-    faster on the model's networks. The neighbours of every node are kept as a bitset: word
-    ``w`` of node ``i``, ``bits[w, i]``, holds one bit for each of the nodes ``64 w`` to
-    ``64 w + 63``. Every tie i–j (taken once, i < j) counts its common neighbours as the set
-    bits of the AND of the two bitsets. Each common neighbour c closes the triangle i–j–c,
-    which node i sees from both of its ties in it (i–j and i–c), so the counts summed over a
-    node's ties are twice its triangles. Ties are processed in blocks, so the temporary
-    arrays stay small on large graphs.
+    Two exact ways, giving the same integers:
+
+    * ``"product"``: ``((adj @ adj).multiply(adj)).sum(axis=1) / 2``, sparse products whose
+      work grows with the sum of the squared degrees.
+    * ``"bitset"``: the neighbours of every node are kept as a bitset: word ``w`` of node
+      ``i``, ``bits[w, i]``, holds one bit for each of the nodes ``64 w`` to ``64 w + 63``.
+      Every tie i–j (taken once, i < j) counts its common neighbours as the set bits of the
+      AND of the two bitsets. Each common neighbour c closes the triangle i–j–c, which node i
+      sees from both of its ties in it (i–j and i–c), so the counts summed over a node's ties
+      are twice its triangles. Its work grows with the ties times the words of a bitset (the
+      number of nodes / 64), so it wins on small graphs: about ten times faster than the
+      product at 1,000 actors, twice as slow at 10,000. Ties are processed in blocks, so the
+      temporary arrays stay small on large graphs.
+
+    ``method`` None takes the one with less work: the bitset when ties × words per bitset is
+    at most the sum of the squared degrees.
     """
     n = adj.shape[0]
     n_words = (n + 63) // 64
+    if method is None:
+        deg = np.diff(adj.indptr).astype(np.int64)
+        method = "bitset" if adj.nnz // 2 * n_words <= int(deg @ deg) else "product"
+    if method == "product":
+        twice = np.asarray((adj @ adj).multiply(adj).sum(axis=1)).ravel()
+        return twice.astype(np.int64) // 2
+    if method != "bitset":
+        raise ValueError(f"method must be 'bitset', 'product' or None, got {method!r}")
     rows = np.repeat(np.arange(n), np.diff(adj.indptr))
     cols = adj.indices.astype(np.int64)
     bits = np.zeros(n_words * n, dtype=np.uint64)
