@@ -239,7 +239,7 @@ def structure_from_edges(
     n_comp, labels = connected_components(adj, directed=False)
     sizes = np.bincount(labels)
     giant = int(np.argmax(sizes))  # first largest: the component of the earliest node
-    deg = np.diff(adj.indptr)  # canonical CSR (tocsr merged the duplicates): one entry a tie
+    deg = np.diff(adj.indptr).astype(np.int64)  # canonical CSR (duplicates merged by tocsr)
     twice_tri = 2 * triangle_counts(adj)
     with np.errstate(divide="ignore", invalid="ignore"):
         local = np.where(deg > 1, twice_tri / (deg * (deg - 1)), 0.0)

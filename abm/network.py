@@ -404,8 +404,9 @@ class TrustNetwork:
         self, among: set[int] | None = None, *, kinds: Iterable[str] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Endpoints ``(u, v)`` of the live ties, both directions kept (possibly duplicated),
-        in slot order; restricted to ties between actors in ``among`` and, when given, between
-        actors of ``kinds`` (read from the ties' kind codes, cheaper than a set of ids)."""
+        in slot order; when given, only the ties between actors in ``among`` and only those
+        between actors of ``kinds`` (read from the ties' kind codes, cheaper than a set of
+        ids)."""
         idx = self.live_slots()
         if kinds is not None:
             inside = np.zeros(len(self.kinds), dtype=bool)
