@@ -476,14 +476,13 @@ class InnovationModel(mesa.Model):
                     out.append((a, origin, prior))
 
         if p.trust_on:  # known partners first, then friends of friends, then strangers
-            partners = self.network.partners
-            neighbours = list(partners(init.unique_id))
+            neighbours = list(self.network.partners(init.unique_id))
             # Ties may point at actors that left: only those still in the index count.
             add([a for a in map(index.get, neighbours) if a is not None], "direct", 0.0)
             if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
                 # Partners of partners not seen yet, sorted: the draw must not depend on the
                 # order of a set.
-                fof = set().union(*map(partners, neighbours))
+                fof = self.network.partners_of_any(neighbours)
                 fof -= seen
                 fof_list = sorted(fof)
                 k = min(p.n_friends_of_friends, len(fof_list))

@@ -144,6 +144,16 @@ class TrustNetwork:
         """Actors ``i`` has a tie to (its successors), in order of tie creation."""
         return self._out.get(i, {}).keys()
 
+    def partners_of_any(self, ids: Iterable[int]) -> set[int]:
+        """Every actor that one of ``ids`` has a tie to: the union of their :meth:`partners`
+        (an actor's friends of friends when ``ids`` are its partners).
+
+        One ``set.union`` over the adjacency dicts themselves, which it reads with their stored
+        hashes: faster than a union of ``partners`` views (partner search asks it every search).
+        """
+        out = self._out
+        return set().union(*[out.get(j, ()) for j in ids])
+
     def has_tie(self, i: int, j: int) -> bool:
         return j in self._out.get(i, ())
 

@@ -80,6 +80,20 @@ def test_record_and_trust_by_hand():
     assert list(net.partners(1)) == [2] and list(net.partners(2)) == []
 
 
+def test_partners_of_any_by_hand():
+    # 1 → 2, 1 → 3, 2 → 4, 3 → 4, 3 → 1: the partners of {2, 3} are {4, 1}; an id without
+    # ties (4) or unknown to the network (99) adds nothing; no ids, no partners.
+    net = make_net()
+    for uid in (1, 2, 3, 4):
+        net.add_actor(uid, "maker")
+    for i, j in ((1, 2), (1, 3), (2, 4), (3, 4), (3, 1)):
+        net.record(i, j, positive=1.0, negative=0.0, step=1)
+    assert net.partners_of_any([2, 3]) == {4, 1}
+    assert net.partners_of_any(net.partners(1)) == {4, 1}
+    assert net.partners_of_any([4, 99]) == set()
+    assert net.partners_of_any([]) == set()
+
+
 def test_record_many_by_hand_and_as_sequential_records():
     # Three actors; 1 → 2 exists with r = 1 (one success), the rest are new ties. By hand after
     # record_many at step 7: 1 → 2: r = 1 + 1 = 2, s = 0 → trust 3/4, two projects;
@@ -529,6 +543,9 @@ class NetworkMachine(RuleBasedStateMachine):
         for i in ref.kind:
             want = [b for (a, b) in ref.edges if a == i]
             assert list(net.partners(i)) == want  # in order of tie creation
+            # friends of friends: the reference's partners of i's partners
+            fof = {b for (a, b) in ref.edges if a in want}
+            assert net.partners_of_any(want) == fof
         # trust lookups for ties and non-ties (priors and public reputation)
         uids = sorted(ref.kind)[:6]
         for i in uids:
