@@ -545,11 +545,12 @@ class InnovationModel(mesa.Model):
         # The last kind takes every draw above the bound before it, also one above the rounded
         # sum of the shares (which may fall short of 1).
         cum[-1] = float("inf")
-        kind_draws = rng.random(k).tolist()
-        member_draws = rng.random(k).tolist()
+        # The k kind draws, then the k member draws: one call of 2k uniforms gives the same
+        # numbers, and leaves the generator in the same state, as two calls of k.
+        draws = rng.random(2 * k).tolist()
         pools = [by_kind[kd] for kd in kinds]
         out = []
-        for u, v in zip(kind_draws, member_draws, strict=True):
+        for u, v in zip(draws[:k], draws[k:], strict=True):
             pool = pools[bisect_right(cum, u)]
             out.append(pool[int(v * len(pool))])
         return out

@@ -113,3 +113,38 @@ def test_strangers_are_drawn_by_kind_in_proportion_to_how_their_means_fill_the_g
     for kind, v in filled.items():
         p = (v * unit + 1e-3) / total
         assert share[kind] == pytest.approx(p, abs=4 * (p * (1 - p) / n) ** 0.5), (kind, share)
+
+
+def test_one_call_of_2k_uniforms_draws_what_two_calls_of_k_draw() -> None:
+    """``_sample_strangers`` draws its k kind draws and k member draws in one call of 2k
+    uniforms: bit-identical to two calls of k (the former code), with the generator left in the
+    same state, across seeds and sizes. A numpy that buffered or reordered its doubles would
+    fail here."""
+    for seed in range(2000):
+        for k in (1, 2, 4, 9):
+            two, one = np.random.default_rng(seed), np.random.default_rng(seed)
+            before = two.random(k).tolist() + two.random(k).tolist()
+            assert one.random(2 * k).tolist() == before, (seed, k)
+            assert one.bit_generator.state == two.bit_generator.state, (seed, k)
+
+
+def test_sample_strangers_takes_its_members_from_the_second_k_draws() -> None:
+    """The former code drew k kind uniforms, then k member uniforms: each stranger must be
+    ``pool[int(v × len(pool))]`` of its kind's pool for the matching uniform ``v`` of a second
+    call of k, for gaps in several directions and with a kind left out."""
+    model = InnovationModel(rng=7, integration_mode="none")
+    gaps = [[3.0, 0.5, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0], [-1.0, 2.0, 4.0, 0.1]]
+    for seed in range(50):
+        for gap in gaps:
+            for other_than in (None, "maker"):
+                rng = np.random.default_rng(seed)
+                got = model._sample_strangers(gap, 5, rng, other_than=other_than)
+                ref = np.random.default_rng(seed)
+                ref.random(5)  # the kind draws
+                member_draws = ref.random(5).tolist()
+                assert rng.bit_generator.state == ref.bit_generator.state
+                assert len(got) == 5
+                for a, v in zip(got, member_draws, strict=True):
+                    assert a.kind != other_than
+                    pool = model._by_kind[a.kind]
+                    assert a is pool[int(v * len(pool))]
