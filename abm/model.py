@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -434,9 +435,10 @@ class InnovationModel(mesa.Model):
         candidates = self._candidates(project, gap)
         order = self._rank(init, candidates, gap, project)
         max_team_size, inkind_cost = p.max_team_size, p.inkind_cost
-        still_needed = left_sum(gap)  # changes only when a member joins
+        still_needed = left_sum(gap)  # both change only when a member joins
+        n_members = project.n
         for cand, origin, prior in order:
-            if project.n >= max_team_size or still_needed <= 1e-9:
+            if n_members >= max_team_size or still_needed <= 1e-9:
                 break
             offer = cand.commitment(gap, inkind_cost)
             offered = left_sum(offer)
@@ -447,6 +449,7 @@ class InnovationModel(mesa.Model):
             project.add_member(cand, offer, origin, prior)
             gap = [g - o for g, o in zip(gap, offer, strict=True)]
             still_needed = left_sum(gap)
+            n_members += 1
             cand.busy = True
         # The initiator goes ahead only if its own expected share beats its outlay.
         viable = self._accepts(init, init, project, own, 0.0, initiator=True)
@@ -467,9 +470,12 @@ class InnovationModel(mesa.Model):
         seen = {init.unique_id}
         out: list[tuple[Actor, str, float]] = []
 
-        def add(actors: list[Actor], origin: str, prior: float) -> None:
-            """Keep each actor of ``actors`` not seen yet, idle and innovating, in order."""
+        def add(actors: Iterable[Actor | None], origin: str, prior: float) -> None:
+            """Keep each actor of ``actors`` not seen yet, idle and innovating, in order;
+            ``None`` (a tie to an actor that left, looked up in the index) is skipped."""
             for a in actors:
+                if a is None:
+                    continue
                 uid = a.unique_id
                 if uid not in seen and not a.busy and a.kind in ACTOR_KINDS:
                     seen.add(uid)
@@ -478,7 +484,7 @@ class InnovationModel(mesa.Model):
         if p.trust_on:  # known partners first, then friends of friends, then strangers
             neighbours = list(self.network.partners(init.unique_id))
             # Ties may point at actors that left: only those still in the index count.
-            add([a for a in map(index.get, neighbours) if a is not None], "direct", 0.0)
+            add(map(index.get, neighbours), "direct", 0.0)
             if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
                 # Partners of partners not seen yet, sorted: the draw must not depend on the
                 # order of a set.
@@ -488,8 +494,7 @@ class InnovationModel(mesa.Model):
                 k = min(p.n_friends_of_friends, len(fof_list))
                 if k:
                     picks = rng.choice(len(fof_list), size=k, replace=False).tolist()
-                    fofs = [index.get(fof_list[i]) for i in picks]
-                    add([a for a in fofs if a is not None], "direct", 0.0)
+                    add([index.get(fof_list[i]) for i in picks], "direct", 0.0)
             screened = self._sample_strangers(gap, p.n_strangers, rng)
         else:
             # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
@@ -612,7 +617,7 @@ class InnovationModel(mesa.Model):
         committed = project.committed
         if extra is not None:
             committed = [c + e for c, e in zip(committed, extra, strict=True)]
-        capability_sum, n = project.capability_sum, project.n
+        capability_sum, n = project.capability_sum, len(project.members)
         if joiner is not None:
             capability_sum, n = capability_sum + joiner.capability, n + 1
         kappa = risk.coverage_unchecked(committed, project.required_list)
