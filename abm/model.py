@@ -614,13 +614,10 @@ class InnovationModel(mesa.Model):
         the team as it stands plus ``extra`` resources and, if given, ``joiner`` (whose
         capability counts in the team's mean capability, as its resources count in ``extra``)."""
         p = self.params
-        committed = project.committed
-        if extra is not None:
-            committed = [c + e for c, e in zip(committed, extra, strict=True)]
         capability_sum, n = project.capability_sum, len(project.members)
         if joiner is not None:
             capability_sum, n = capability_sum + joiner.capability, n + 1
-        kappa = risk.coverage_unchecked(committed, project.required_list)
+        kappa = risk.coverage_unchecked(project.committed, project.required_list, extra)
         return risk.expected_success_unchecked(
             p.base_success * STAGE_SUCCESS[project.stage],
             kappa,

@@ -240,6 +240,36 @@ def test_coverage_is_the_numpy_formula_bit_for_bit(pairs):
     assert _bits(coverage_unchecked(committed, required)) == _bits(want)
 
 
+_mixed = st.one_of(_edge, st.floats(-50.0, 50.0), st.floats(0.0, 1e300))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_vectors(st.tuples(_mixed, _mixed, _nonneg_wide)))
+def test_coverage_with_extra_is_the_coverage_of_the_sums_bit_for_bit(triples):
+    """``extra`` (a candidate's offer in partner search) gives the coverage of the sums taken
+    first, as the model computed before (a list of ``c + e``, then the rule), against the
+    numpy oracle; -0.0 in either part included."""
+    from abm.rules.risk import coverage_unchecked
+
+    committed = [c for c, _, _ in triples]
+    extra = [e for _, e, _ in triples]
+    required = [r for _, _, r in triples]
+    sums = [c + e for c, e in zip(committed, extra, strict=True)]
+    want = _oracle_coverage(sums, required)
+    assert _bits(coverage_unchecked(committed, required, extra)) == _bits(want)
+    assert _bits(coverage_unchecked(sums, required)) == _bits(want)
+
+
+def test_coverage_with_extra_by_hand():
+    from abm.rules.risk import coverage_unchecked
+
+    # (1 + 0.5) / 3 = 0.5; 2 + 2 = 4 > 2 → 1; -0.0 + -0.0 = -0.0 stays -0.0; 0.0 + -0.0 = 0.0;
+    # a required -0.0 is not positive → covered.
+    committed, extra = [1.0, 2.0, -0.0, 0.0, 7.0], [0.5, 2.0, -0.0, -0.0, 1.0]
+    got = coverage_unchecked(committed, [3.0, 2.0, 4.0, 4.0, -0.0], extra)
+    assert _bits(got) == _bits([0.5, 1.0, -0.0, 0.0, 1.0])
+
+
 def test_coverage_edges_by_hand():
     # 1e300 / 1e-300 overflows to inf → covered (1); -0.0 committed stays -0.0; required -0.0
     # is not positive → covered.

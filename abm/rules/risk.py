@@ -119,17 +119,24 @@ def expected_success_unchecked(
     return p if p < 1.0 else 1.0  # min(1.0, p)
 
 
-def coverage_unchecked(committed: list[float], required: list[float]) -> list[float]:
+def coverage_unchecked(
+    committed: list[float], required: list[float], extra: list[float] | None = None
+) -> list[float]:
     """:func:`coverage` without input checks, on plain floats: ``min(1, c / r)``, 1 where
-    ``r <= 0``.
+    ``r <= 0``; with ``extra``, the coverage of ``committed + extra`` (each sum ``c + e`` taken
+    before its ratio).
 
     The formula of :func:`coverage`, which checks its inputs and calls this; the model's inner
-    loop calls it directly. A ratio that overflows (a tiny requirement) is inf, capped at 1;
-    ``c = -0.0`` gives -0.0, as ``numpy.minimum`` did in the former numpy formula.
+    loop calls it directly, with a candidate's offer as ``extra`` (no list of the sums per
+    candidate). A ratio that overflows (a tiny requirement) is inf, capped at 1; ``c = -0.0``
+    gives -0.0, as ``numpy.minimum`` did in the former numpy formula. Without ``extra``, each
+    ``c`` gets ``-0.0`` added, which leaves every float as it is (-0.0 and +0.0 included).
     """
+    if extra is None:
+        extra = [-0.0] * len(committed)  # c + (-0.0) == c bit for bit, for every float c
     kappa = []
-    for c, r in zip(committed, required, strict=True):
-        q = c / r if r > 0.0 else 1.0
+    for c, e, r in zip(committed, extra, required, strict=True):
+        q = (c + e) / r if r > 0.0 else 1.0
         kappa.append(q if q < 1.0 else 1.0)  # min(1.0, q) without a call
     return kappa
 
