@@ -435,8 +435,8 @@ class InnovationModel(mesa.Model):
         candidates = self._candidates(project, gap)
         order = self._rank(init, candidates, gap, project)
         max_team_size, inkind_cost = p.max_team_size, p.inkind_cost
-        still_needed = left_sum(gap)  # both change only when a member joins
-        n_members = project.n
+        # The open need and the team's size change only when a member joins.
+        still_needed, n_members = left_sum(gap), project.n
         for cand, origin, prior in order:
             if n_members >= max_team_size or still_needed <= 1e-9:
                 break
