@@ -15,15 +15,31 @@ a ``networkx.DiGraph`` (cached until the next change) for analysis and the dashb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import networkx as nx
 import numpy as np
 
-from abm.rules.trust import TRUST_STAGES, check_stage_thresholds, trust_stage_codes_unchecked
+from abm.rules.trust import (
+    TRUST_STAGES,
+    beta_trust_unchecked,
+    check_stage_thresholds,
+    trust_stage_code_unchecked,
+    trust_stage_codes_unchecked,
+)
 
 ORIGINS: tuple[str, ...] = ("direct", "brokered", "platform", "spinoff")
 _ORIGIN_CODE = {o: i for i, o in enumerate(ORIGINS)}
+
+
+def _per_tie(evidence: Sequence[float] | float, n: int) -> Sequence[float]:
+    """Evidence for each of ``n`` ties: a list as it is, a vector as plain floats, one number
+    repeated."""
+    if isinstance(evidence, list | tuple):
+        return evidence
+    if isinstance(evidence, np.ndarray) and evidence.ndim == 1:
+        return evidence.tolist()
+    return [evidence] * n
 
 
 class TrustNetwork:
@@ -190,28 +206,29 @@ class TrustNetwork:
 
         The slots are those that creating the edges one by one would take (free slots, last
         freed first; more allocated when none is left), so the slot order, which sets the
-        order of the vectorised sums over edges, does not depend on the batching."""
+        order of the vectorised sums over edges, does not depend on the batching. The
+        attributes are written slot by slot: a team creates a handful of edges at a time, for
+        which a scalar write costs far less than a numpy call."""
         free, slots = self._free, []
         while len(slots) < len(ties):
             if not free:
                 self._alloc(2 * len(self.alive))
-            slots.extend(free.pop() for _ in range(min(len(free), len(ties) - len(slots))))
-        idx = np.array(slots, dtype=np.int64)
-        src = [i for i, _, _, _ in ties]
-        dst = [j for _, j, _, _ in ties]
-        code, kind = self._kind_code, self.node_kind
-        self.src[idx], self.dst[idx] = src, dst
-        self.src_kind[idx] = [code[kind[i]] for i in src]
-        self.dst_kind[idx] = [code[kind[j]] for j in dst]
-        self.r[idx] = [prior for _, _, _, prior in ties]
-        self.s[idx] = [self.public_negative.get(j, 0.0) for j in dst]
-        self.n_projects[idx] = 0
-        self.first_step[idx] = self.last_step[idx] = step
-        self.origin[idx] = [_ORIGIN_CODE[origin] for _, _, origin, _ in ties]
-        self.alive[idx] = True
-        for i, j, slot in zip(src, dst, slots, strict=True):
-            self._out[i][j] = slot
-            self._in[j][i] = slot
+            cut = max(len(free) - (len(ties) - len(slots)), 0)  # pop the free slots from the end
+            slots += free[cut:][::-1]
+            del free[cut:]
+        code, kind, public = self._kind_code, self.node_kind, self.public_negative
+        out, into = self._out, self._in
+        src, dst, src_kind, dst_kind = self.src, self.dst, self.src_kind, self.dst_kind
+        r, s, n_projects, origin_code = self.r, self.s, self.n_projects, self.origin
+        first, last, alive = self.first_step, self.last_step, self.alive
+        for (i, j, origin, prior), slot in zip(ties, slots, strict=True):
+            src[slot], dst[slot] = i, j
+            src_kind[slot], dst_kind[slot] = code[kind[i]], code[kind[j]]
+            r[slot], s[slot], n_projects[slot] = prior, public.get(j, 0.0), 0
+            first[slot] = last[slot] = step
+            origin_code[slot] = _ORIGIN_CODE[origin]
+            alive[slot] = True
+            out[i][j] = into[j][i] = slot
         return slots
 
     def record(
@@ -226,26 +243,25 @@ class TrustNetwork:
         prior_positive: float = 0.0,
     ) -> None:
         """Add one joint project's evidence to edge ``i → j`` (creating it if new)."""
-        self.record_many(
-            [(i, j, origin, prior_positive)],
-            np.array([positive], dtype=float),
-            np.array([negative], dtype=float),
-            step=step,
-        )
+        self.record_many([(i, j, origin, prior_positive)], [positive], [negative], step=step)
 
     def record_many(
         self,
         ties: list[tuple[int, int, str, float]],
-        positive: np.ndarray | float,
-        negative: np.ndarray | float,
+        positive: Sequence[float] | float,
+        negative: Sequence[float] | float,
         *,
         step: int,
-    ) -> None:
+    ) -> list[int]:
         """:meth:`record` for distinct ties at once (every ordered pair of a team).
 
         ``ties`` holds ``(i, j, origin, prior_positive)``; ``origin`` and the prior only matter
-        for a tie that is new. Ties are created in the given order, then updated together.
+        for a tie that is new. Ties are created in the given order, then updated.
         ``positive`` and ``negative`` hold the evidence per tie, or one number for all.
+
+        Returns the positions in ``ties`` of the ties that were new. The ties are updated one
+        by one in plain floats (a team has at most a few dozen): the same IEEE operations as
+        :meth:`_refresh` on arrays, so the same bits, without numpy's per-call cost.
         """
         if len({(i, j) for i, j, _, _ in ties}) != len(ties):
             raise ValueError(
@@ -258,14 +274,16 @@ class TrustNetwork:
             new = self._new_edges([ties[k] for k in fresh], step=step)
             for k, slot in zip(fresh, new, strict=True):
                 slots[k] = slot
-        idx = np.array(slots, dtype=np.int64)
-        # As ``self.r[idx] += positive`` etc. (the slots are distinct), keeping the new values
-        # for the refresh.
-        r, s, n = self.r[idx] + positive, self.s[idx] + negative, self.n_projects[idx] + 1
-        self.r[idx], self.s[idx], self.n_projects[idx] = r, s, n
-        self.last_step[idx] = step
-        self._set_trust(idx, r, s, n)
+        pos, neg = _per_tie(positive, len(ties)), _per_tie(negative, len(ties))
+        r_col, s_col, n_col, last = self.r, self.s, self.n_projects, self.last_step
+        trust_col, stage_col, limits = self.trust_arr, self.stage, self._stage_limits
+        for slot, add_r, add_s in zip(slots, pos, neg, strict=True):
+            r, s, n = r_col.item(slot) + add_r, s_col.item(slot) + add_s, n_col.item(slot) + 1
+            r_col[slot], s_col[slot], n_col[slot], last[slot] = r, s, n, step
+            trust = beta_trust_unchecked(r, s)
+            trust_col[slot], stage_col[slot] = trust, trust_stage_code_unchecked(trust, n, *limits)
         self._version += 1
+        return fresh
 
     def add_negative_to_all(self, j: int, amount: float) -> None:
         """Public defection (platform reputation): everyone's view of ``j`` gets worse."""
@@ -345,6 +363,13 @@ class TrustNetwork:
             np.array([consolidation_trust, cooperation_trust], dtype=float),
             np.array([consolidation_projects, cooperation_projects]),
         )
+        #: The same thresholds as numbers, for :func:`trust_stage_code_unchecked`.
+        self._stage_limits = (
+            consolidation_trust,
+            cooperation_trust,
+            consolidation_projects,
+            cooperation_projects,
+        )
         idx = self.live_slots()
         if len(idx):
             self._refresh(idx)
@@ -367,7 +392,7 @@ class TrustNetwork:
         self, slots: np.ndarray, r: np.ndarray, s: np.ndarray, n_projects: np.ndarray
     ) -> None:
         """:meth:`_refresh` given the evidence and project counts of ``slots`` (as stored)."""
-        trust = (r + 1.0) / (r + s + 2.0)
+        trust = beta_trust_unchecked(r, s)
         self.trust_arr[slots] = trust
         self.stage[slots] = trust_stage_codes_unchecked(trust, n_projects, *self._stage_thresholds)
 

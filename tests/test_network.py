@@ -158,6 +158,46 @@ def test_record_many_with_one_evidence_number_for_every_tie():
         assert math.isclose(nets[0].trust(i, j), hand_trust(1.0, 0.5))  # 2 / 3.5
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    batches=st.lists(
+        st.lists(
+            st.tuples(
+                st.integers(1, 4),
+                st.integers(1, 4),
+                st.floats(0.0, 3.0),
+                st.floats(0.0, 3.0),
+                st.floats(0.0, 2.0),
+            ),
+            min_size=1,
+            max_size=8,
+            unique_by=lambda t: (t[0], t[1]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_record_many_tie_by_tie_as_the_array_refresh(batches):
+    """record_many updates ties one by one in plain floats; the vectorised refresh of every
+    edge from the stored evidence must then find the same trust and stage, bit for bit, and
+    record_many must report exactly the ties that were new."""
+    net = make_net(capacity=2)
+    for uid in (1, 2, 3, 4):
+        net.add_actor(uid, "maker")
+    for step, batch in enumerate(batches):
+        ties = [(i, j, "brokered", prior) for i, j, _, _, prior in batch if i != j]
+        if not ties:
+            continue
+        was_new = [k for k, (i, j, _, _) in enumerate(ties) if not net.has_tie(i, j)]
+        pos = [p for i, j, p, _, _ in batch if i != j]
+        neg = [n for i, j, _, n, _ in batch if i != j]
+        assert net.record_many(ties, pos, neg, step=step) == was_new
+        trust, stage = net.trust_arr.copy(), net.stage.copy()
+        net._refresh(net.live_slots())
+        np.testing.assert_array_equal(net.trust_arr, trust)
+        np.testing.assert_array_equal(net.stage, stage)
+
+
 def test_record_many_rejects_a_tie_listed_twice():
     net = make_net()
     net.add_actor(1, "maker")

@@ -264,3 +264,46 @@ def test_unchecked_stage_codes_match_checked(trusts, projects, t_lo, t_up, p_lo,
         np.array([kw["consolidation_projects"], kw["cooperation_projects"]]),
     )
     assert codes.tolist() == expected.tolist()
+
+
+@given(pairs=st.lists(st.tuples(evidence, evidence), min_size=1, max_size=20))
+def test_unchecked_beta_trust_same_bits_on_floats_and_arrays(pairs):
+    """The network updates a team's ties in plain floats and refreshes whole arrays with the
+    same function: both must give the same bits (and the checked rule's value)."""
+    from abm.rules.trust import beta_trust_unchecked
+
+    r, s = np.array([p for p, _ in pairs]), np.array([n for _, n in pairs])
+    floats = [beta_trust_unchecked(p, n) for p, n in pairs]
+    assert beta_trust_unchecked(r, s).tolist() == floats
+    assert floats == [beta_trust(p, n) for p, n in pairs]
+
+
+@given(
+    trusts=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=20),
+    projects=st.lists(st.integers(0, 12), min_size=20, max_size=20),
+    t_lo=st.sampled_from([0.0, 0.5, 0.6, 0.75, 1.0]),
+    t_up=st.sampled_from([0.0, 0.25, 0.6, 0.75, 1.0]),
+    p_lo=st.integers(0, 6),
+    p_up=st.integers(0, 6),
+)
+def test_scalar_stage_code_matches_the_array_codes(trusts, projects, t_lo, t_up, p_lo, p_up):
+    """The network's per-tie stage code equals its vectorised one (and the checked rule's) for
+    ordered thresholds, equal ones and trust on a threshold included."""
+    from abm.rules.trust import trust_stage_code_unchecked, trust_stage_codes_unchecked
+
+    limits = (min(t_lo, t_up), max(t_lo, t_up), min(p_lo, p_up), max(p_lo, p_up))
+    n = projects[: len(trusts)]
+    codes = [trust_stage_code_unchecked(t, k, *limits) for t, k in zip(trusts, n, strict=True)]
+    arrays = trust_stage_codes_unchecked(
+        np.array(trusts), np.array(n), np.array(limits[:2]), np.array(limits[2:])
+    )
+    assert codes == arrays.tolist()
+    kw = dict(
+        consolidation_trust=limits[0],
+        cooperation_trust=limits[1],
+        consolidation_projects=limits[2],
+        cooperation_projects=limits[3],
+    )
+    assert [TRUST_STAGES[c] for c in codes] == [
+        trust_stage(t, k, **kw) for t, k in zip(trusts, n, strict=True)
+    ]

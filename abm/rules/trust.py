@@ -20,11 +20,13 @@ __all__ = [
     "TRUST_STAGES",
     "beta_trust",
     "beta_trust_array",
+    "beta_trust_unchecked",
     "check_stage_thresholds",
     "contract_strictness",
     "contract_strictness_unchecked",
     "decay_evidence",
     "trust_stage",
+    "trust_stage_code_unchecked",
     "trust_stage_codes",
     "trust_stage_codes_unchecked",
     "update_evidence",
@@ -46,7 +48,14 @@ def beta_trust(positive: float, negative: float) -> float:
     """
     r = _scalar(positive, "positive", lo=0.0)
     s = _scalar(negative, "negative", lo=0.0)
-    return (r + 1.0) / (r + s + 2.0)
+    return beta_trust_unchecked(r, s)
+
+
+def beta_trust_unchecked(positive: Any, negative: Any) -> Any:
+    """:func:`beta_trust` without input checks, on plain floats or elementwise on arrays (the
+    same IEEE operations either way, so the same bits): the one place of the formula, for
+    the trust network, which updates a team's ties one by one and refreshes whole arrays."""
+    return (positive + 1.0) / (positive + negative + 2.0)
 
 
 def _evidence_array(x: Any, name: str) -> np.ndarray:
@@ -77,7 +86,7 @@ def beta_trust_array(positive: np.ndarray, negative: np.ndarray) -> np.ndarray:
         raise ValueError(
             f"positive and negative must have matching shapes, got {r.shape} and {s.shape}"
         ) from exc
-    return (r + 1.0) / (r + s + 2.0)
+    return beta_trust_unchecked(r, s)
 
 
 def _rate_and_steps(rate: float, steps: float, steps_name: str) -> float:
@@ -184,11 +193,26 @@ def trust_stage(
             f"cooperation_projects={hi_p} must be >= consolidation_projects={lo_p} "
             "(stages are ordered)"
         )
-    if trust >= hi_t and n_projects >= hi_p:
-        return TRUST_STAGES[2]
-    if trust >= lo_t and n_projects >= lo_p:
-        return TRUST_STAGES[1]
-    return TRUST_STAGES[0]
+    return TRUST_STAGES[trust_stage_code_unchecked(trust, n_projects, lo_t, hi_t, lo_p, hi_p)]
+
+
+def trust_stage_code_unchecked(
+    trust: float,
+    n_projects: int,
+    consolidation_trust: float,
+    cooperation_trust: float,
+    consolidation_projects: int,
+    cooperation_projects: int,
+) -> int:
+    """:func:`trust_stage` as its index into ``TRUST_STAGES``, without input checks (the
+    thresholds ordered as :func:`check_stage_thresholds` requires, trust not NaN): for the
+    trust network, which classifies a team's ties one by one as it records their evidence
+    (:func:`trust_stage_codes_unchecked` classifies whole arrays the same way)."""
+    if trust >= cooperation_trust and n_projects >= cooperation_projects:
+        return 2
+    if trust >= consolidation_trust and n_projects >= consolidation_projects:
+        return 1
+    return 0
 
 
 def trust_stage_codes(
