@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, combinations
 from typing import Any
 
 import mesa
@@ -993,7 +993,7 @@ class InnovationModel(mesa.Model):
             due_loss = [loss * s for s in sharing.proportional_split_unchecked(1.0, contrib)]
             split = [x if x > 0.0 else 0.0 for x in project.loss_split.tolist()]  # np.maximum
             fairness = sharing.perceived_fairness_unchecked(due_loss, split)
-        project.fairness = fair = np.array(fairness)
+        project.fairness = np.array(fairness)
         if n > 1:
             self.tally["fairness"].extend(fairness)
         detect_p = 1.0 if project.strict else 0.5
@@ -1002,7 +1002,9 @@ class InnovationModel(mesa.Model):
         if project.strict:
             self._penalise_withholders(project)
         if n > 1:
-            self._record_evidence(project, [m.unique_id for m in project.members], fair, detected)
+            self._record_evidence(
+                project, [m.unique_id for m in project.members], fairness, detected
+            )
         for b, m in enumerate(project.members):
             if detected[b]:
                 self.services.publicise_defection(m.unique_id)
@@ -1011,41 +1013,40 @@ class InnovationModel(mesa.Model):
         self.services.record_service_ties(project)
 
     def _record_evidence(
-        self, project: Project, ids: list[int], fair: np.ndarray, detected: list[bool]
+        self, project: Project, ids: list[int], fairness: list[float], detected: list[bool]
     ) -> None:
         """Evidence on every directed edge ``a → b`` of the team: positive when the project
         succeeded, ``b`` was not caught withholding and ``a`` found its share fair; negative for
         a failure (blame), for ``b``'s detected withholding and for ``a``'s unfairness."""
         p = self.params
         # What a says about b: a's unfairness (1 - fairness) and b's blame and detection.
-        unfair = [f < p.fairness_tolerance for f in fair.tolist()]
-        unfairness = [1.0 - f if u else 0.0 for f, u in zip(fair.tolist(), unfair, strict=True)]
+        unfair = [f < p.fairness_tolerance for f in fairness]
+        unfairness = [1.0 - f if u else 0.0 for f, u in zip(fairness, unfair, strict=True)]
         blame = [(0.0 if project.success else p.failure_blame) + float(d) for d in detected]
-        origins, priors, net = project.origins, project.priors, self.network
+        # How a new tie a → b began: how b was found, or else how a was (the initiator found
+        # itself), or else directly.
+        found = [o if o != "self" else None for o in project.origins]
+        priors = project.priors
         ties, pos, neg = [], [], []
         for a, i in enumerate(ids):
             for b, j in enumerate(ids):
                 if a == b:
                     continue
-                origin = "direct"
-                if not net.has_tie(i, j):  # a first tie: how b (or else a) was found
-                    origin = origins[b] if origins[b] != "self" else origins[a]
-                    origin = "direct" if origin == "self" else origin
-                    self.tally["new_stranger_ties"] += 1
-                    self.tally[f"new_{origin}_ties"] += 1
+                origin = found[b] or found[a] or "direct"
                 ties.append((i, j, origin, max(priors[a], priors[b])))
                 good = project.success and not detected[b] and not unfair[a]
                 pos.append(1.0 if good else 0.0)
                 neg.append(blame[b] + unfairness[a])
-        net.record_many(ties, np.array(pos), np.array(neg), step=self.steps)
-        history = self._pair_history
-        n = len(ids)
-        for a in range(n):
-            for b in range(a + 1, n):
-                key = (ids[a], ids[b]) if ids[a] < ids[b] else (ids[b], ids[a])
-                self.tally["repeat_pairs"] += int(key in history)
-                history.add(key)
-        self.tally["pairs"] += n * (n - 1) // 2
+        fresh = self.network.record_many(ties, pos, neg, step=self.steps)
+        self.tally["new_stranger_ties"] += len(fresh)
+        for k in fresh:
+            self.tally[f"new_{ties[k][2]}_ties"] += 1
+        # Repeat collaborations: the team's pairs (smaller id first) seen in an earlier team.
+        history, pairs = self._pair_history, len(ids) * (len(ids) - 1) // 2
+        known = len(history)
+        history.update(combinations(sorted(ids), 2))
+        self.tally["repeat_pairs"] += pairs - (len(history) - known)
+        self.tally["pairs"] += pairs
 
     def _penalise_withholders(self, project: Project) -> None:
         detected = project.detected

@@ -88,7 +88,7 @@ def test_detected_withholding_is_negative_evidence_on_the_edge_into_the_withhold
     a, b = model.actors_of("maker")
     pr = _project(model, [ONE, ONE])
     pr.success = True
-    model._record_evidence(pr, [a.unique_id, b.unique_id], np.array([1.0, 1.0]), [False, True])
+    model._record_evidence(pr, [a.unique_id, b.unique_id], [1.0, 1.0], [False, True])
     ab = model.network.edge(a.unique_id, b.unique_id)
     ba = model.network.edge(b.unique_id, a.unique_id)
     assert (ab["r"], ab["s"]) == (0.0, 1.0)
@@ -104,11 +104,49 @@ def test_failure_blames_every_partner_and_unfairness_is_said_by_whoever_felt_it(
     pr = _project(model, [ONE, ONE])
     pr.success = False
     assert p.fairness_tolerance > 0.5
-    model._record_evidence(pr, [a.unique_id, b.unique_id], np.array([0.5, 1.0]), [False, False])
+    model._record_evidence(pr, [a.unique_id, b.unique_id], [0.5, 1.0], [False, False])
     ab = model.network.edge(a.unique_id, b.unique_id)
     ba = model.network.edge(b.unique_id, a.unique_id)
     assert (ab["r"], ab["s"]) == (0.0, pytest.approx(p.failure_blame + 0.5))
     assert (ba["r"], ba["s"]) == (0.0, pytest.approx(p.failure_blame))
+
+
+def test_new_ties_are_counted_by_how_they_began_and_repeat_pairs_by_earlier_teams() -> None:
+    """Three makers: a initiated (found itself), b was brokered, c found on the platform; the
+    tie a → b and the pair a-b's collaboration exist already. A new tie takes how its target
+    was found, or else how its source was (or else counts as direct), so by hand: a → c
+    platform, b → a brokered, b → c platform, c → a platform, c → b brokered: five new ties,
+    two brokered and three platform. Of the pairs ab, ac, bc, ab is a repeat."""
+    model = InnovationModel(
+        rng=3, n_makers=3, n_universities=0, n_enterprises=0, integration_mode="none"
+    )
+    a, b, c = model.actors_of("maker")
+    pr = Project(initiator=a, stage="idea", required=np.ones(4), fields=np.array([0]), value=1.0)
+    for m, origin in ((a, "self"), (b, "brokered"), (c, "platform")):
+        pr.add_member(m, ONE, origin, 0.0)
+    pr.success = True
+    model.network.record(a.unique_id, b.unique_id, positive=1.0, negative=0.0, step=0)
+    model._pair_history.add(tuple(sorted((a.unique_id, b.unique_id))))
+    model._reset_tally()
+    model._record_evidence(pr, [a.unique_id, b.unique_id, c.unique_id], [1.0] * 3, [False] * 3)
+    t, net = model.tally, model.network
+    assert t["new_stranger_ties"] == 5
+    assert (t["new_brokered_ties"], t["new_platform_ties"], t["new_direct_ties"]) == (2, 3, 0)
+    origin = {
+        (i, j): net.edge(i.unique_id, j.unique_id)["origin"]
+        for i in (a, b, c)
+        for j in (a, b, c)
+        if i is not j
+    }
+    assert origin == {
+        (a, b): "direct",  # the existing tie keeps its origin
+        (a, c): "platform",
+        (b, a): "brokered",
+        (b, c): "platform",
+        (c, a): "platform",
+        (c, b): "brokered",
+    }
+    assert (t["pairs"], t["repeat_pairs"]) == (3, 1)
 
 
 # ------------------------------------------------------------------- 3. partner search
