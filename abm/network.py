@@ -32,7 +32,11 @@ ORIGINS: tuple[str, ...] = ("direct", "brokered", "platform", "spinoff")
 _ORIGIN_CODE = {o: i for i, o in enumerate(ORIGINS)}
 
 
-def _per_tie(evidence: Sequence[float] | float, n: int) -> Sequence[float]:
+Evidence = Sequence[float] | np.ndarray | float
+"""Evidence for a batch of ties: one number per tie (a list or a vector), or one for all."""
+
+
+def _per_tie(evidence: Evidence, n: int) -> Sequence[float]:
     """Evidence for each of ``n`` ties: a list as it is, a vector as plain floats, one number
     repeated."""
     if isinstance(evidence, list | tuple):
@@ -248,8 +252,8 @@ class TrustNetwork:
     def record_many(
         self,
         ties: list[tuple[int, int, str, float]],
-        positive: Sequence[float] | float,
-        negative: Sequence[float] | float,
+        positive: Evidence,
+        negative: Evidence,
         *,
         step: int,
     ) -> list[int]:
