@@ -50,7 +50,12 @@ from abm.rules import (
 )
 from abm.scenarios import SCENARIOS, get_scenario
 from abm.services import ServiceDesk
-from abm.streams import make_streams, resolve_seed, symmetric_dirichlet
+from abm.streams import (
+    make_streams,
+    resolve_seed,
+    sample_without_replacement,
+    symmetric_dirichlet_list,
+)
 from agents.actors import ACTOR_CLASSES, FUNDS, Actor, MakerTeam, outlay_from, outlay_of
 from agents.services import ServiceInstitution
 
@@ -399,16 +404,17 @@ class InnovationModel(mesa.Model):
         initiators = [a for k in ACTOR_KINDS for a in self._by_kind[k]]
         if not initiators:
             return []
-        chance = p.opportunity_rate * np.array([a.initiative() for a in initiators])
-        draws = rng.random(len(initiators))
-        chosen = [initiators[i] for i in np.flatnonzero(draws < chance)]
-        order = rng.permutation(len(chosen))
+        rate, draws = p.opportunity_rate, rng.random(len(initiators)).tolist()
+        chosen = [a for a, u in zip(initiators, draws, strict=True) if u < rate * a.initiative()]
+        order = rng.permutation(len(chosen)).tolist()
         projects = []
         for i in order:
             a = chosen[i]
             size = p.project_size * rng.lognormal(0.0, 0.3)
-            required = size * symmetric_dirichlet(rng, 3.0, 4)
-            fields = rng.choice(N_FIELDS, size=1 + int(rng.random() < 0.5), replace=False)
+            required = np.array([size * s for s in symmetric_dirichlet_list(rng, 3.0, 4)])
+            n_fields = 1 + int(rng.random() < 0.5)
+            # rng.choice(N_FIELDS, size=n_fields, replace=False), the same draws, less set-up
+            fields = np.array(sample_without_replacement(rng, N_FIELDS, n_fields))
             stage = a.project_stage
             value = p.value_multiple * size * STAGE_VALUE[stage] * self.demand
             projects.append(

@@ -74,10 +74,47 @@ def symmetric_dirichlet(rng: np.random.Generator, alpha: float, k: int) -> np.nd
     """A Dirichlet(alpha, ..., alpha) draw of ``k`` shares, as normalised Gamma(alpha) variates.
 
     The same numbers ``rng.dirichlet(np.full(k, alpha))`` gives for ``alpha >= 0.1`` (numpy's
-    algorithm for those), without its per-call checks: one is drawn for every project.
+    algorithm for those), without its per-call checks: one is drawn for every project. As an
+    array; :func:`symmetric_dirichlet_list` gives the same shares as plain floats.
     """
-    gammas = rng.standard_gamma(alpha, size=k)
-    return gammas * (1.0 / left_sum(gammas.tolist()))  # added left to right, as numpy does
+    return np.array(symmetric_dirichlet_list(rng, alpha, k))
+
+
+def symmetric_dirichlet_list(rng: np.random.Generator, alpha: float, k: int) -> list[float]:
+    """:func:`symmetric_dirichlet` as plain floats (the same IEEE operations as numpy's
+    ``gammas * (1 / Σ gammas)``, with the sum added left to right, as numpy does)."""
+    gammas = rng.standard_gamma(alpha, size=k).tolist()
+    inv = 1.0 / left_sum(gammas)
+    return [g * inv for g in gammas]
+
+
+#: Largest population :func:`sample_without_replacement` takes (numpy switches algorithm above).
+SAMPLE_MAX_POPULATION = 10_000
+
+
+def sample_without_replacement(rng: np.random.Generator, n: int, k: int) -> list[int]:
+    """``k`` distinct integers of ``range(n)`` in random order, as plain ints: the numbers
+    ``rng.choice(n, size=k, replace=False)`` gives, with the same draws from ``rng``.
+
+    numpy draws such a sample (for ``n <= 10,000``) by Floyd's algorithm — for ``j`` from
+    ``n - k`` to ``n - 1`` it draws ``v`` uniform in ``[0, j]`` and takes ``v``, or ``j`` if
+    ``v`` is taken already — and then shuffles the sample (Fisher-Yates, ``i`` from ``k - 1``
+    down to 1, swapping ``i`` with a uniform index in ``[0, i]``). Each of those bounded draws
+    is the one ``rng.integers(0, bound + 1)`` makes (Lemire's method on 32-bit words). This
+    makes the same calls without ``choice``'s per-call set-up, which costs more than the draws
+    for the one or two knowledge fields of every project.
+    """
+    if not 0 <= k <= n <= SAMPLE_MAX_POPULATION:
+        raise ValueError(f"need 0 <= k <= n <= {SAMPLE_MAX_POPULATION}, got n={n}, k={k}")
+    integers = rng.integers
+    sample: list[int] = []
+    for j in range(n - k, n):
+        v = int(integers(0, j + 1))
+        sample.append(j if v in sample else v)
+    for i in range(k - 1, 0, -1):
+        s = int(integers(0, i + 1))
+        sample[i], sample[s] = sample[s], sample[i]
+    return sample
 
 
 def resolve_seed(rng: int | None) -> int:

@@ -18,8 +18,10 @@ from abm.streams import (
     make_streams,
     run_seed,
     run_seeds,
+    sample_without_replacement,
     stream,
     symmetric_dirichlet,
+    symmetric_dirichlet_list,
 )
 
 
@@ -143,3 +145,50 @@ def test_symmetric_dirichlet_draws_what_numpy_dirichlet_draws(alpha, k):
         assert got.tolist() == want.tolist()
         assert ours.random() == theirs.random()
     assert np.isclose(got.sum(), 1.0) and np.all(got > 0)
+
+
+@pytest.mark.parametrize("alpha", [0.5, 3.0])
+def test_symmetric_dirichlet_list_is_the_array_as_plain_floats(alpha):
+    # Independent implementation: numpy's Generator.dirichlet on a twin generator.
+    for seed in range(100):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = symmetric_dirichlet_list(ours, alpha, 4)
+        assert all(type(x) is float for x in got)
+        assert got == theirs.dirichlet(np.full(4, alpha)).tolist()
+        assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize(
+    ("n", "k"),
+    [(4, 1), (4, 2), (4, 3), (4, 4), (1, 1), (5, 0), (2, 2), (9, 5), (100, 7), (10_000, 3)],
+)
+def test_sample_without_replacement_draws_what_numpy_choice_draws(n, k):
+    # Independent implementation: numpy's own Generator.choice(n, k, replace=False) on a twin
+    # generator; the generators' states (including PCG64's buffered 32-bit half-word, set here
+    # by an odd number of earlier 32-bit draws for odd seeds) must agree afterwards.
+    for seed in range(2000 if n == 4 else 200):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        if seed % 2:
+            ours.integers(0, 7)
+            theirs.integers(0, 7)
+        got = sample_without_replacement(ours, n, k)
+        assert got == theirs.choice(n, size=k, replace=False).tolist()
+        assert all(type(x) is int for x in got)
+        assert ours.bit_generator.state == theirs.bit_generator.state
+
+
+def test_sample_without_replacement_is_a_uniform_sample():
+    rng = np.random.default_rng(5)
+    counts = np.zeros((4, 4))
+    for _ in range(8000):
+        a, b = sample_without_replacement(rng, 4, 2)
+        assert a != b
+        counts[a, b] += 1
+    off_diagonal = counts[~np.eye(4, dtype=bool)]
+    assert np.all(np.abs(off_diagonal / 8000 - 1 / 12) < 0.015)  # 12 ordered pairs
+
+
+@pytest.mark.parametrize(("n", "k"), [(3, 4), (10_001, 1), (4, -1)])
+def test_sample_without_replacement_rejects_impossible_samples(n, k):
+    with pytest.raises(ValueError, match="k <= n"):
+        sample_without_replacement(np.random.default_rng(0), n, k)
