@@ -153,9 +153,11 @@ class Project:
     grand: float = 0.0  # v(N): the whole team's expected value
     capability_sum: float = 0.0  # of the members so far
     tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
+    trust_rows: list[list[float]] | None = None  # tmat's rows as plain floats
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
     delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
+    contrib_list: list[float] | None = None  # the same as plain floats
     # Bookkeeping for the acceptance decisions of partner search (its inner loop), not
     # constructor arguments: the sum of the commitments (kept up to date by add_member), its
     # total, whether an enterprise is in the team, and the requirement and its weights as plain
@@ -207,8 +209,15 @@ class Project:
     def contribution_values(self) -> np.ndarray:
         """Resource units delivered by each member (the basis of proportional shares)."""
         if self.contrib is None:
-            self.contrib = np.array([left_sum(d.tolist()) for d in self.delivered])
+            self.contrib = np.array(self.contribution_list())
         return self.contrib
+
+    def contribution_list(self) -> list[float]:
+        """:meth:`contribution_values` as plain floats (each member's resources added left to
+        right, as numpy's sum of a 4-vector). Computed once per project; read only."""
+        if self.contrib_list is None:
+            self.contrib_list = [left_sum(d.tolist()) for d in self.delivered]
+        return self.contrib_list
 
 
 class InnovationModel(mesa.Model):
@@ -727,7 +736,7 @@ class InnovationModel(mesa.Model):
             pairs.extend(row)
             row.insert(a, 0.0)
             rows.append(row)
-        project.tmat = np.array(rows)
+        project.tmat, project.trust_rows = np.array(rows), rows
         project.mean_pair_trust = pairwise_sum(pairs) / len(pairs) if n > 1 else 0.0
 
     def _trust_matrix(self, project: Project) -> np.ndarray:
@@ -745,22 +754,28 @@ class InnovationModel(mesa.Model):
         """Members deliver (opportunists may withhold), services add resources, members pay
         their outlays and makers receive subsidies."""
         p, rng = self.params, self.rngs["execution"]
-        tmat, n = self._trust_matrix(project), project.n
-        # A member's mean trust in its teammates: the same pairwise trust as the contract's.
-        in_team = tmat.sum(axis=1) / (n - 1) if n > 1 else np.ones(1)
+        self._read_team_trust(project)
+        rows, n = project.trust_rows, project.n
         delivered, withheld = [], []
         for idx, (m, c) in enumerate(zip(project.members, project.commitments, strict=True)):
             u = rng.random()
-            w = p.opportunism_on and idx > 0 and m.will_withhold(float(in_team[idx]), u)
+            # A member's mean trust in its teammates (the same pairwise trust as the contract's):
+            # its row of the trust matrix summed as numpy's ``tmat.sum(axis=1)`` sums it.
+            w = (
+                p.opportunism_on
+                and idx > 0
+                and m.will_withhold(pairwise_sum(rows[idx]) / (n - 1), u)
+            )
             withheld.append(w)
             delivered.append(c * 0.5 if w else c)
         project.delivered, project.withheld = delivered, withheld
         self.tally["n_withholdings"] += sum(withheld)
-        project.outlays = np.array([outlay_of(d, p.inkind_cost) for d in delivered])
-        for m, cost in zip(project.members, project.outlays, strict=True):
+        outlays = [outlay_of(d, p.inkind_cost) for d in delivered]
+        project.outlays = np.array(outlays)
+        for m, cost in zip(project.members, outlays, strict=True):
             self._pay(m, cost, "project_spending")
         self.services.serve(project)
-        for m, cost in zip(project.members, project.outlays, strict=True):
+        for m, cost in zip(project.members, outlays, strict=True):
             if m.kind == "maker" and cost > 0:
                 grant = min(self.subsidy_pool, p.subsidy_rate * self._policy(m) * cost)
                 self.subsidy_pool -= grant
@@ -824,7 +839,7 @@ class InnovationModel(mesa.Model):
         share; insurance and the fault-tolerance fund absorb part of makers' losses."""
         p = self.params
         # Plain floats and unchecked rules: the inputs are valid by construction.
-        contrib = project.contribution_values().tolist()
+        contrib = project.contribution_list()
         if project.strict or project.n == 1:
             shares = sharing.proportional_split_unchecked(1.0, contrib)
         else:  # negotiated: the less risk-averse and the larger contributors bear more
@@ -872,9 +887,7 @@ class InnovationModel(mesa.Model):
         elif rule == "equal":
             shares = sharing.equal_split(net, project.n).tolist()
         elif rule == "proportional":
-            shares = sharing.proportional_split_unchecked(
-                net, project.contribution_values().tolist()
-            )
+            shares = sharing.proportional_split_unchecked(net, project.contribution_list())
         elif rule in ("shapley", "risk_shapley"):
             fractions = self._shapley_fractions(project, risk_corrected=rule == "risk_shapley")
             shares = [net * f for f in fractions]

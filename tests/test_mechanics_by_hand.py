@@ -42,6 +42,17 @@ def _delivered(pr: Project, units: list[float]) -> None:
     pr.outlays = np.array(units)
 
 
+def test_contributions_are_the_units_each_member_delivered() -> None:
+    """Units delivered per member: (1 + 2 + 0 + 0.5, 3 + 0 + 0 + 0) = (3.5, 3), the same as a
+    list (what the phases read) and as an array (numpy's row sums)."""
+    model = _model()
+    pr = _project(model, [ONE, ONE])
+    pr.delivered = [np.array([1.0, 2.0, 0.0, 0.5]), np.array([3.0, 0.0, 0.0, 0.0])]
+    assert pr.contribution_list() == [3.5, 3.0]
+    assert pr.contribution_values().tolist() == [3.5, 3.0]
+    assert pr.contribution_values().tolist() == np.array(pr.delivered).sum(axis=1).tolist()
+
+
 # ------------------------------------------------------------------------------- 7. risk
 def test_negotiated_risk_shares_weigh_delivered_units_by_risk_appetite() -> None:
     """ODD §7.7: under a negotiated contract a member's share of the risk ∝ units delivered ×

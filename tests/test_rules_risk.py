@@ -474,6 +474,16 @@ def test_pairwise_sum_equals_numpy_sum(xs):
 
 
 @settings(max_examples=100, deadline=None)
+@given(n=st.integers(1, 40), seed=st.integers(0, 2**32 - 1))
+def test_pairwise_sum_of_a_row_equals_numpys_row_sum(n, seed):
+    # Pooling sums each row of a team's trust matrix by pairwise_sum instead of
+    # ``tmat.sum(axis=1)``: numpy (the reference) must give the same numbers for every row.
+    rng = np.random.default_rng(seed)
+    rows = (rng.random((n, n)) * 10.0 ** rng.integers(-6, 7, (n, n))).tolist()
+    assert [pairwise_sum(r) for r in rows] == np.array(rows).sum(axis=1).tolist()
+
+
+@settings(max_examples=100, deadline=None)
 @given(n=st.integers(1, 7), width=st.integers(1, 5), seed=st.integers(0, 2**32 - 1))
 def test_subset_sums_equal_member_sums_bit_for_bit(n, width, seed):
     rng = np.random.default_rng(seed)
