@@ -138,10 +138,10 @@ class ServiceDesk:
         if self.mode == "none":
             return
         p, m = self.model.params, self.model
-        gap = [
-            max(r - d, 0.0)
-            for r, d in zip(project.required_list, project.delivered_totals(), strict=True)
+        short = [
+            r - d for r, d in zip(project.required_list, project.delivered_totals(), strict=True)
         ]
+        gap = [0.0 if x < 0.0 else x for x in short]  # max(x, 0.0) without a call, -0.0 kept
         if gap[EQUIPMENT] > 1e-9 and self.pool_left > 1e-9:
             platform = self._engage(project, "sharing")
             if platform is not None:
@@ -291,10 +291,10 @@ class ServiceDesk:
         insts = self.by_service[service]
         if not insts:
             return None
+        for inst in project.served_by:  # one already serving this project does the work
+            if inst.service == service:
+                return inst
         m, p = self.model, self.model.params
-        already = [i for i in project.served_by if i.service == service]
-        if already:
-            return already[0]
         if self.mode == "co_construction":
             total = sum(i.capacity for s in SERVICE_KINDS for i in self.by_service[s])
             if self.joint_used >= total:
