@@ -731,8 +731,10 @@ class InnovationModel(mesa.Model):
         ids, pri, n = [m.unique_id for m in project.members], project.priors, project.n
         trusts_from = self.network.trusts_from
         rows, pairs = [], []
-        for a in range(n):
-            row = trusts_from(ids[a], [(ids[b], max(pri[a], pri[b])) for b in range(n) if b != a])
+        for a, pa in enumerate(pri):  # a new tie's prior: max(pri[a], pri[b]), without a call
+            row = trusts_from(
+                ids[a], [(ids[b], pb if pb > pa else pa) for b, pb in enumerate(pri) if b != a]
+            )
             pairs.extend(row)
             row.insert(a, 0.0)
             rows.append(row)
@@ -801,7 +803,7 @@ class InnovationModel(mesa.Model):
             p.synergy,
             self.technology,
         )
-        success, _ = risk.draw_success(
+        success, _ = risk.draw_success_unchecked(
             project.p_success, p.risk_spread * project.spread_factor, self.rngs["execution"]
         )
         project.success = bool(success)

@@ -14,6 +14,7 @@ from abm.rules.risk import (
     RESOURCE_DIMS,
     coverage,
     draw_success,
+    draw_success_unchecked,
     split_loss,
     success_probability,
 )
@@ -103,6 +104,20 @@ def test_draw_success_realised_probability_in_unit_interval(p, spread, seed):
     success, p_real = draw_success(p, spread, np.random.default_rng(seed))
     assert 0.0 <= p_real <= 1.0
     assert isinstance(success, bool)
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit, st.floats(0.0, 3.0), st.integers(0, 2**32 - 1))
+def test_draw_success_unchecked_is_the_checked_rule_bit_for_bit(p, spread, seed):
+    # The model's twin against the checked rule and against the formula written with
+    # min/max on a third generator (spreads up to 3 push p + spread·z beyond both bounds).
+    ours, checked, twin = (np.random.default_rng(seed) for _ in range(3))
+    got = draw_success_unchecked(p, spread, ours)
+    assert got == draw_success(p, spread, checked)
+    z, u = twin.standard_normal(), twin.random()
+    p_real = min(1.0, max(0.0, p + spread * z))
+    assert got == (u < p_real, p_real)
+    assert ours.random() == checked.random() == twin.random()
 
 
 @settings(max_examples=100, deadline=None)

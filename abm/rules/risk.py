@@ -340,10 +340,22 @@ def draw_success(p: float, spread: float, rng: np.random.Generator) -> tuple[boo
     """
     p = _scalar(p, "p", lo=0.0, hi=1.0)
     spread = _scalar(spread, "spread", lo=0.0)
+    return draw_success_unchecked(p, spread, rng)
+
+
+def draw_success_unchecked(p: float, spread: float, rng: np.random.Generator) -> tuple[bool, float]:
+    """:func:`draw_success` without the checks (``p`` in [0, 1] and ``spread >= 0``, floats):
+    the model draws once per executed project, with inputs valid by construction.
+
+    The clip is written as conditionals, without ``min``/``max`` calls; they return the same
+    numbers as ``min(1.0, max(0.0, x))``, -0.0 and NaN included (both give 0.0).
+    """
     z = rng.standard_normal()
     u = rng.random()
-    p_real = min(1.0, max(0.0, p + spread * float(z)))
-    return bool(u < p_real), p_real
+    x = p + spread * float(z)
+    x = x if x > 0.0 else 0.0  # max(0.0, x)
+    p_real = x if x < 1.0 else 1.0  # min(1.0, x)
+    return u < p_real, p_real
 
 
 def split_loss(loss: float, *, commitments: Any = None, risk_shares: Any = None) -> np.ndarray:
