@@ -152,8 +152,8 @@ class Project:
     phi: np.ndarray | None = None  # members' Shapley values (marginal contributions)
     grand: float = 0.0  # v(N): the whole team's expected value
     capability_sum: float = 0.0  # of the members so far
-    tmat: np.ndarray | None = None  # members' pairwise trust, fixed once the contract is made
-    trust_rows: list[list[float]] | None = None  # tmat's rows as plain floats
+    trust_rows: list[list[float]] | None = None  # members' pairwise trust, fixed at the contract
+    tmat: np.ndarray | None = None  # trust_rows as an array, made on first use
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
     delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
@@ -723,10 +723,11 @@ class InnovationModel(mesa.Model):
 
     def _read_team_trust(self, project: Project) -> None:
         """The members' trust in each other, read once at the contract (nothing writes this
-        team's ties before its trust update): ``project.tmat[a, b]``, member a's trust in b (a
-        new tie: the pair's prior evidence), and ``project.mean_pair_trust``, the mean over the
-        ordered pairs ``a != b`` (0 for a one-member team), rounded as ``numpy.mean`` rounds it."""
-        if project.tmat is not None:
+        team's ties before its trust update): ``project.trust_rows[a][b]``, member a's trust in
+        b (a new tie: the pair's prior evidence; 0 on the diagonal), and
+        ``project.mean_pair_trust``, the mean over the ordered pairs ``a != b`` (0 for a
+        one-member team), rounded as ``numpy.mean`` rounds it."""
+        if project.trust_rows is not None:
             return
         ids, pri, n = [m.unique_id for m in project.members], project.priors, project.n
         trusts_from = self.network.trusts_from
@@ -738,12 +739,15 @@ class InnovationModel(mesa.Model):
             pairs.extend(row)
             row.insert(a, 0.0)
             rows.append(row)
-        project.tmat, project.trust_rows = np.array(rows), rows
+        project.trust_rows = rows
         project.mean_pair_trust = pairwise_sum(pairs) / len(pairs) if n > 1 else 0.0
 
     def _trust_matrix(self, project: Project) -> np.ndarray:
-        """``tmat[a, b]``: member a's trust in member b (see :meth:`_read_team_trust`)."""
-        self._read_team_trust(project)
+        """``tmat[a, b]``: member a's trust in member b (see :meth:`_read_team_trust`), as an
+        array (made on first use: the contract, pooling and execution read the plain rows)."""
+        if project.tmat is None:
+            self._read_team_trust(project)
+            project.tmat = np.array(project.trust_rows)
         return project.tmat
 
     def _mean_pair_trust(self, project: Project) -> float:
