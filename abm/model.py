@@ -155,6 +155,7 @@ class Project:
     trust_rows: list[list[float]] | None = None  # members' pairwise trust, fixed at the contract
     tmat: np.ndarray | None = None  # trust_rows as an array, made on first use
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
+    delivered_rows: list[list[float]] | None = None  # delivered as plain floats
     delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
     contrib: np.ndarray | None = None  # resource units delivered per member, set by pooling
     contrib_list: list[float] | None = None  # the same as plain floats
@@ -202,9 +203,15 @@ class Project:
         """Units of each resource the team delivered (plain floats; each resource summed over
         the members in order, as numpy's axis-0 sum adds them). Computed once per project."""
         if self.delivered_sum is None:
-            columns = zip(*[d.tolist() for d in self.delivered], strict=True)
+            columns = zip(*self.delivered_lists(), strict=True)
             self.delivered_sum = [left_sum(c) for c in columns]
         return self.delivered_sum
+
+    def delivered_lists(self) -> list[list[float]]:
+        """Each member's delivered resources as plain floats (made once; read only)."""
+        if self.delivered_rows is None:
+            self.delivered_rows = [d.tolist() for d in self.delivered]
+        return self.delivered_rows
 
     def contribution_values(self) -> np.ndarray:
         """Resource units delivered by each member (the basis of proportional shares)."""
@@ -216,7 +223,7 @@ class Project:
         """:meth:`contribution_values` as plain floats (each member's resources added left to
         right, as numpy's sum of a 4-vector). Computed once per project; read only."""
         if self.contrib_list is None:
-            self.contrib_list = [left_sum(d.tolist()) for d in self.delivered]
+            self.contrib_list = [left_sum(d) for d in self.delivered_lists()]
         return self.contrib_list
 
 
@@ -776,7 +783,11 @@ class InnovationModel(mesa.Model):
             delivered.append(c * 0.5 if w else c)
         project.delivered, project.withheld = delivered, withheld
         self.tally["n_withholdings"] += sum(withheld)
-        outlays = [outlay_of(d, p.inkind_cost) for d in delivered]
+        # outlay_of(d) for each member, from the units and funds already at hand
+        outlays = [
+            outlay_from(d[FUNDS], units, p.inkind_cost)
+            for d, units in zip(project.delivered_lists(), project.contribution_list(), strict=True)
+        ]
         project.outlays = np.array(outlays)
         for m, cost in zip(project.members, outlays, strict=True):
             self._pay(m, cost, "project_spending")
