@@ -44,10 +44,13 @@ def _delivered(pr: Project, units: list[float]) -> None:
 
 def test_contributions_are_the_units_each_member_delivered() -> None:
     """Units delivered per member: (1 + 2 + 0 + 0.5, 3 + 0 + 0 + 0) = (3.5, 3), the same as a
-    list (what the phases read) and as an array (numpy's row sums)."""
+    list (what the phases read) and as an array (numpy's row sums); per resource (1 + 3,
+    2 + 0, 0 + 0, 0.5 + 0) = (4, 2, 0, 0.5)."""
     model = _model()
     pr = _project(model, [ONE, ONE])
     pr.delivered = [np.array([1.0, 2.0, 0.0, 0.5]), np.array([3.0, 0.0, 0.0, 0.0])]
+    assert pr.delivered_lists() == [[1.0, 2.0, 0.0, 0.5], [3.0, 0.0, 0.0, 0.0]]
+    assert pr.delivered_totals() == [4.0, 2.0, 0.0, 0.5]
     assert pr.contribution_list() == [3.5, 3.0]
     assert pr.contribution_values().tolist() == [3.5, 3.0]
     assert pr.contribution_values().tolist() == np.array(pr.delivered).sum(axis=1).tolist()
@@ -248,6 +251,19 @@ def test_a_lagging_region_makers_subsidy_is_scaled_by_its_policy_factor() -> Non
     assert a.wealth - wa == pytest.approx(-2.0 + 0.8)
     assert b.wealth - wb == pytest.approx(-2.0 + 0.2)
     assert model.subsidy_pool == pytest.approx(100.0 - 1.0)
+
+
+def test_outlays_count_funds_at_face_value_and_other_resources_at_the_inkind_cost() -> None:
+    """ODD §7.5: outlay = funds + inkind_cost × (units − funds). Delivered (1, 2, 0, 0) and
+    (0, 0, 3, 0.5) at inkind_cost 0.25: 1 + 0.25 × 2 = 1.5 and 0.25 × 3.5 = 0.875, paid from
+    each member's wealth (no subsidy: subsidy_rate 0; opportunism off: all delivered)."""
+    model = _model(inkind_cost=0.25, subsidy_rate=0.0, opportunism_on=False)
+    a, b = model.actors_of("maker")
+    pr = _project(model, [[1.0, 2.0, 0.0, 0.0], [0.0, 0.0, 3.0, 0.5]])
+    wa, wb = a.wealth, b.wealth
+    model.pool_resources(pr)
+    assert pr.outlays.tolist() == [1.5, 0.875]
+    assert (wa - a.wealth, wb - b.wealth) == pytest.approx((1.5, 0.875), rel=1e-12)
 
 
 # ---------------------------------------------------------------------- 6. execution
