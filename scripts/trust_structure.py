@@ -106,9 +106,9 @@ def one_run(args: tuple[dict[str, Any], int, int]) -> tuple[np.ndarray, np.ndarr
             led += _is_newcomer(pr.initiator, model.steps)
             joined += sum(_is_newcomer(m, model.steps) for m in pr.members[1:])
         team_trust += [
-            float(pr.tmat[~np.eye(pr.n, dtype=bool)].mean())
+            float(np.array(pr.trust_rows)[~np.eye(pr.n, dtype=bool)].mean())
             for pr in model.projects
-            if pr.n > 1 and pr.tmat is not None
+            if pr.n > 1 and pr.trust_rows is not None
         ]
         g = collaboration_graph(model)
         deg = dict(g.degree())
