@@ -8,6 +8,7 @@ shifts the draws of another, and the same seed gives the same run on any machine
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -88,31 +89,74 @@ def symmetric_dirichlet_list(rng: np.random.Generator, alpha: float, k: int) -> 
     return [g * inv for g in gammas]
 
 
-#: Largest population :func:`sample_without_replacement` takes (numpy switches algorithm above).
-SAMPLE_MAX_POPULATION = 10_000
+#: numpy's ``choice(n, size=k, replace=False)`` uses Floyd's algorithm unless ``n`` is above this
+#: and ``k`` above ``n // CHOICE_TAIL_SHUFFLE_DIVISOR`` (then it shuffles the tail of
+#: ``arange(n)``); see ``Generator.choice`` in numpy's ``random/_generator.pyx``.
+CHOICE_FLOYD_MAX_POPULATION = 10_000
+CHOICE_TAIL_SHUFFLE_DIVISOR = 50
+
+_MASK32 = 0xFFFF_FFFF
+
+
+def integers_below(rng: np.random.Generator, highs: Iterable[int]) -> list[int]:
+    """For each ``h`` of ``highs`` (``1 <= h <= 2**32``), in order, the integer of ``[0, h)``
+    that ``rng.integers(0, h)`` would draw, with the same draws from ``rng``.
+
+    numpy draws such an integer by Lemire's method on 32-bit words of the bit generator: the
+    word times ``h`` is kept when its low 32 bits are at least ``2**32 mod h`` (redrawn
+    otherwise) and its high 32 bits are the result; ``h == 1`` takes no word. The words come
+    from the bit generator's own ``next_uint32`` (its documented ``ctypes`` interface), the
+    function numpy calls, so PCG64's buffered half-word is used and left as numpy would. This
+    skips ``integers``' per-call set-up: about 0.5 µs a draw, against 2 µs a call. Like any
+    draw that bypasses the generator's lock, it must not share ``rng`` with another thread (a
+    model's streams are its own).
+    """
+    iface = rng.bit_generator.ctypes
+    next_uint32, state = iface.next_uint32, iface.state
+    out: list[int] = []
+    for h in highs:
+        if h == 1:  # numpy returns 0 without a draw
+            out.append(0)
+            continue
+        m = next_uint32(state) * h
+        if m & _MASK32 < h:  # the low word may fall in the biased band: test exactly
+            threshold = (_MASK32 - (h - 1)) % h  # 2**32 mod h, in 32-bit arithmetic
+            while m & _MASK32 < threshold:
+                m = next_uint32(state) * h
+        out.append(m >> 32)
+    return out
 
 
 def sample_without_replacement(rng: np.random.Generator, n: int, k: int) -> list[int]:
     """``k`` distinct integers of ``range(n)`` in random order, as plain ints: the numbers
     ``rng.choice(n, size=k, replace=False)`` gives, with the same draws from ``rng``.
 
-    numpy draws such a sample (for ``n <= 10,000``) by Floyd's algorithm — for ``j`` from
-    ``n - k`` to ``n - 1`` it draws ``v`` uniform in ``[0, j]`` and takes ``v``, or ``j`` if
-    ``v`` is taken already — and then shuffles the sample (Fisher-Yates, ``i`` from ``k - 1``
-    down to 1, swapping ``i`` with a uniform index in ``[0, i]``). Each of those bounded draws
-    is the one ``rng.integers(0, bound + 1)`` makes (Lemire's method on 32-bit words). This
-    makes the same calls without ``choice``'s per-call set-up, which costs more than the draws
-    for the one or two knowledge fields of every project.
+    For small samples (every sample the model draws) numpy uses Floyd's algorithm — for ``j``
+    from ``n - k`` to ``n - 1`` it draws ``v`` uniform in ``[0, j]`` and takes ``v``, or ``j``
+    if ``v`` is taken already — and then shuffles the sample (Fisher-Yates, ``i`` from
+    ``k - 1`` down to 1, swapping ``i`` with a uniform index in ``[0, i]``). The bounds of all
+    those draws are known beforehand, so they are drawn in one go by :func:`integers_below`,
+    without ``choice``'s per-call set-up (6 µs a sample, against 1.5 µs here for one of 12 and
+    4.3 µs for four of 70). Samples
+    numpy draws otherwise (``k > n // 50`` with ``n > 10,000``, or ``n > 2**32``) are left to
+    numpy.
     """
-    if not 0 <= k <= n <= SAMPLE_MAX_POPULATION:
-        raise ValueError(f"need 0 <= k <= n <= {SAMPLE_MAX_POPULATION}, got n={n}, k={k}")
-    integers = rng.integers
+    if not 0 <= k <= n:
+        raise ValueError(f"need 0 <= k <= n, got n={n}, k={k}")
+    tail_shuffle = n > CHOICE_FLOYD_MAX_POPULATION and k > n // CHOICE_TAIL_SHUFFLE_DIVISOR
+    if tail_shuffle or n > 2**32:  # (numpy draws 64-bit words for ranges beyond 2**32)
+        return rng.choice(n, size=k, replace=False).tolist()
+    # draws in [0, j] for each j of Floyd's loop, then in [0, i] for each i of the shuffle
+    draws = iter(integers_below(rng, [*range(n - k + 1, n + 1), *range(k, 1, -1)]))
     sample: list[int] = []
+    taken: set[int] = set()
     for j in range(n - k, n):
-        v = int(integers(0, j + 1))
-        sample.append(j if v in sample else v)
+        v = next(draws)
+        pick = j if v in taken else v
+        taken.add(pick)
+        sample.append(pick)
     for i in range(k - 1, 0, -1):
-        s = int(integers(0, i + 1))
+        s = next(draws)
         sample[i], sample[s] = sample[s], sample[i]
     return sample
 

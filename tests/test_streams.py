@@ -15,6 +15,7 @@ import pytest
 
 from abm.streams import (
     STREAMS,
+    integers_below,
     make_streams,
     run_seed,
     run_seeds,
@@ -158,22 +159,83 @@ def test_symmetric_dirichlet_list_is_the_array_as_plain_floats(alpha):
         assert ours.random() == theirs.random()
 
 
-@pytest.mark.parametrize(
-    ("n", "k"),
-    [(4, 1), (4, 2), (4, 3), (4, 4), (1, 1), (5, 0), (2, 2), (9, 5), (100, 7), (10_000, 3)],
-)
+def _twins(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """Two generators in the same state; for odd seeds after an odd number of 32-bit draws, so
+    that PCG64 holds a buffered 32-bit half-word the next draw must use first."""
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    if seed % 2:
+        ours.integers(0, 7)
+        theirs.integers(0, 7)
+    return ours, theirs
+
+
+class _NoChoice:
+    """A generator whose ``choice`` fails: proves a sample was drawn by our own Floyd code."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.bit_generator = rng.bit_generator
+
+    def choice(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("fell back to Generator.choice")
+
+
+# Highs where Lemire's method rejects words often (2**31 + 1: about half of them), at the 32-bit
+# limit (2**32: numpy takes the word as it is), small and large, and 1 (no draw at all).
+_HIGHS = [1, 2, 3, 7, 600, 10_001, 2**31 - 1, 2**31 + 1, 3 * 2**30 + 5, 2**32 - 1, 2**32]
+
+
+def test_integers_below_draws_what_numpy_integers_draws():
+    # Independent implementation: numpy's own Generator.integers(0, h), one call per high, on
+    # a twin generator; the states (buffered half-word included) must agree after each list.
+    pick = np.random.default_rng(99)
+    for seed in range(3000):
+        ours, theirs = _twins(seed)
+        highs = [int(h) for h in pick.choice(_HIGHS, size=int(pick.integers(0, 8)))]
+        got = integers_below(ours, highs)
+        assert got == [int(theirs.integers(0, h)) for h in highs], (seed, highs)
+        assert all(type(x) is int for x in got)
+        assert ours.bit_generator.state == theirs.bit_generator.state
+
+
+def test_integers_below_rejects_biased_words_as_numpy_does():
+    # With 2**31 + 1 about half the words are redrawn: the lists agree only if the rejection
+    # rule is numpy's (a mutant accepting every word, or rejecting below h, fails here).
+    ours, theirs = _twins(1)
+    got = integers_below(ours, [2**31 + 1] * 400)
+    assert got == theirs.integers(0, 2**31 + 1, size=400).tolist()
+    assert ours.bit_generator.state == theirs.bit_generator.state
+
+
+# Sizes the model draws (knowledge fields 1-2 of 12, friends of friends 4 of 4-400, training 3 of
+# 500-900 makers, 32 path sources of about 900) and numpy's cut-off between Floyd's algorithm and
+# the tail shuffle (population above 10,000 and sample above population // 50).
+_SAMPLES = [(4, 1), (4, 2), (4, 3), (4, 4), (1, 1), (5, 0), (2, 2), (9, 5), (12, 1), (12, 2)]
+_SAMPLES += [(70, 4), (353, 4), (492, 3), (867, 3), (954, 32), (10_000, 3)]
+_SAMPLES += [(10_000, 10), (10_001, 1), (10_001, 200), (50_049, 1000), (2**32, 3)]
+
+
+@pytest.mark.parametrize(("n", "k"), _SAMPLES)
 def test_sample_without_replacement_draws_what_numpy_choice_draws(n, k):
     # Independent implementation: numpy's own Generator.choice(n, k, replace=False) on a twin
-    # generator; the generators' states (including PCG64's buffered 32-bit half-word, set here
-    # by an odd number of earlier 32-bit draws for odd seeds) must agree afterwards.
-    for seed in range(2000 if n == 4 else 200):
-        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
-        if seed % 2:
-            ours.integers(0, 7)
-            theirs.integers(0, 7)
-        got = sample_without_replacement(ours, n, k)
+    # generator; the generators' states (including PCG64's buffered 32-bit half-word) must
+    # agree afterwards. Each of these samples is drawn by our Floyd code, not by numpy.
+    for seed in range(2000 if k * 100 < n or n <= 12 else 200):
+        ours, theirs = _twins(seed)
+        got = sample_without_replacement(_NoChoice(ours), n, k)
         assert got == theirs.choice(n, size=k, replace=False).tolist()
         assert all(type(x) is int for x in got)
+        assert ours.bit_generator.state == theirs.bit_generator.state
+
+
+@pytest.mark.parametrize(("n", "k"), [(10_001, 201), (20_000, 20_000), (2**32 + 1, 2)])
+def test_sample_without_replacement_leaves_other_samples_to_numpy(n, k):
+    # Beyond the cut-off numpy shuffles the tail of arange(n); beyond 2**32, 64-bit words.
+    with pytest.raises(AssertionError, match="fell back"):
+        sample_without_replacement(_NoChoice(np.random.default_rng(0)), n, k)
+    for seed in range(20):
+        ours, theirs = _twins(seed)
+        got = sample_without_replacement(ours, n, k)
+        assert got == theirs.choice(n, size=k, replace=False).tolist()
         assert ours.bit_generator.state == theirs.bit_generator.state
 
 
@@ -188,7 +250,7 @@ def test_sample_without_replacement_is_a_uniform_sample():
     assert np.all(np.abs(off_diagonal / 8000 - 1 / 12) < 0.015)  # 12 ordered pairs
 
 
-@pytest.mark.parametrize(("n", "k"), [(3, 4), (10_001, 1), (4, -1)])
+@pytest.mark.parametrize(("n", "k"), [(3, 4), (0, 1), (4, -1)])
 def test_sample_without_replacement_rejects_impossible_samples(n, k):
     with pytest.raises(ValueError, match="k <= n"):
         sample_without_replacement(np.random.default_rng(0), n, k)
