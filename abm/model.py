@@ -523,8 +523,8 @@ class InnovationModel(mesa.Model):
                 fof -= seen
                 fof_list = sorted(fof)
                 k = min(p.n_friends_of_friends, len(fof_list))
-                if k:
-                    picks = rng.choice(len(fof_list), size=k, replace=False).tolist()
+                if k:  # rng.choice(len(fof_list), size=k, replace=False): the same draws
+                    picks = sample_without_replacement(rng, len(fof_list), k)
                     add([index.get(fof_list[i]) for i in picks], "direct", 0.0)
             screened = self._sample_strangers(gap, p.n_strangers, rng)
         else:
@@ -1136,7 +1136,8 @@ class InnovationModel(mesa.Model):
         if makers and p.training_capacity and p.training_intensity:
             for _uni in self._by_kind["university"]:
                 k = min(p.training_capacity, len(makers))
-                for i in rng.choice(len(makers), size=k, replace=False).tolist():
+                # rng.choice(len(makers), size=k, replace=False): the same draws, less set-up
+                for i in sample_without_replacement(rng, len(makers), k):
                     m = makers[i]
                     m.train(p.training_intensity * self._policy(m))
         if self.steps % p.award_period == 0 and p.n_awards and makers:
