@@ -245,7 +245,7 @@ def test_vectorised_stage_codes_match_scalar_classifier(trusts, projects):
     p_up=st.integers(0, 6),
 )
 def test_unchecked_stage_codes_match_checked(trusts, projects, t_lo, t_up, p_lo, p_up):
-    """The network's searchsorted codes equal trust_stage_codes' for ordered thresholds (equal
+    """The network's unchecked codes equal trust_stage_codes' for ordered thresholds (equal
     ones and trust on a threshold included)."""
     from abm.rules.trust import trust_stage_codes, trust_stage_codes_unchecked
 
