@@ -262,8 +262,8 @@ def trust_stage_codes_unchecked(
     :func:`check_stage_thresholds`, as arrays ``[consolidation, cooperation]`` of trust and of
     projects. An edge's code is the number of stages whose both thresholds it reaches
     (cooperation's thresholds are at least consolidation's, so an edge that reaches cooperation
-    reaches consolidation too). Two masks and a sum: 14 µs for 8,600 edges, where counting
-    thresholds by ``searchsorted`` took 30."""
+    reaches consolidation too). Two masks and a sum: 15 µs for a step's 8,600 edges, where
+    counting thresholds by ``searchsorted`` took 83."""
     consolidation = (trust >= trust_thresholds[0]) & (n_projects >= project_thresholds[0])
     cooperation = (trust >= trust_thresholds[1]) & (n_projects >= project_thresholds[1])
     return np.add(consolidation, cooperation, dtype=np.int8)
