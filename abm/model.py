@@ -600,8 +600,8 @@ class InnovationModel(mesa.Model):
         n_fields = len(fl)
         out = []
         for c in cands:
-            fit = _filled(c.resources.tolist(), g) / total if total > 1e-9 else 0.0
-            kn = c.knowledge.tolist()
+            fit = _filled(c.resource_list, g) / total if total > 1e-9 else 0.0
+            kn = c.knowledge_list
             know = 0.0
             for f in fl:  # left to right, as left_sum (one or two fields: no list, no call)
                 know += kn[f]

@@ -68,8 +68,10 @@ class ServiceDesk:
                 self.by_service[service].append(inst)
         if self.by_service["sharing"]:
             for uni in model.actors_of("university"):
-                units = uni.resources[EQUIPMENT] * p.platform_equipment_share
-                uni.resources[EQUIPMENT] -= units
+                res = uni.resources.copy()  # read only: a changed copy is assigned
+                units = res[EQUIPMENT] * p.platform_equipment_share
+                res[EQUIPMENT] -= units
+                uni.resources = res
                 self.pool_owners.append((uni, units))
                 self.pool_units += units
 
@@ -82,7 +84,9 @@ class ServiceDesk:
         books[1] += inst.losses
         if inst.service == "sharing" and not self.by_service["sharing"]:
             for uni, units in self.pool_owners:
-                uni.resources[EQUIPMENT] += units
+                res = uni.resources.copy()  # read only: a changed copy is assigned
+                res[EQUIPMENT] += units
+                uni.resources = res
             self.pool_owners, self.pool_units, self.pool_left = [], 0.0, 0.0
 
     def set_capacity(self, capacity: int) -> None:

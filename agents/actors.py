@@ -25,9 +25,12 @@ class Actor(mesa.Agent):
     Attributes:
         kind: one of :data:`abm.kinds.KINDS`.
         region: ``"leading"`` or ``"lagging"``.
-        resources: capacity per step over (funds, equipment, talent, information).
+        resources: capacity per step over (funds, equipment, talent, information); a read-only
+            vector, changed by assigning a new one (see :attr:`resource_list`).
+        resource_list: the same as plain floats, for partner search (kept by the setter).
         capability: technical competence in [0, 1].
-        knowledge: expertise per field in [0, 1].
+        knowledge: expertise per field in [0, 1], read only like ``resources``.
+        knowledge_list: the same as plain floats (kept by the setter).
         wealth: cash position (money units).
         openness, risk_aversion, opportunism: behavioural traits in [0, 1].
     """
@@ -49,9 +52,9 @@ class Actor(mesa.Agent):
     ) -> None:
         super().__init__(model)
         self.region = region
-        self.resources = np.asarray(resources, dtype=float)
+        self.resources = resources
         self.capability = float(capability)
-        self.knowledge = np.asarray(knowledge, dtype=float)
+        self.knowledge = knowledge
         self.wealth = float(wealth)
         self.openness = float(openness)
         self.risk_aversion = float(risk_aversion)
@@ -61,6 +64,29 @@ class Actor(mesa.Agent):
         self.n_projects = 0
         self.n_successes = 0
         self.returns = 0.0
+
+    @property
+    def resources(self) -> np.ndarray:
+        """Capacity per step per resource dimension (a read-only vector)."""
+        return self._resources
+
+    @resources.setter
+    def resources(self, value: np.ndarray | list[float]) -> None:
+        # Partner search reads every candidate's resources as plain floats: the list is made
+        # here, once per change, and the vector is read only, so that no edit in place can
+        # leave the list stale (change a resource by assigning a new vector).
+        self._resources = _read_only(value)
+        self.resource_list: list[float] = self._resources.tolist()
+
+    @property
+    def knowledge(self) -> np.ndarray:
+        """Expertise per knowledge field (a read-only vector)."""
+        return self._knowledge
+
+    @knowledge.setter
+    def knowledge(self, value: np.ndarray | list[float]) -> None:
+        self._knowledge = _read_only(value)  # read only, as resources (see there)
+        self.knowledge_list: list[float] = self._knowledge.tolist()
 
     @property
     def project_stage(self) -> str:
@@ -80,7 +106,7 @@ class Actor(mesa.Agent):
         """
         # min(r, max(g, 0.0)) in one pass without calls (inner loop)
         offer = []
-        for r, g in zip(self.resources.tolist(), gap, strict=True):
+        for r, g in zip(self.resource_list, gap, strict=True):
             if g < 0.0:
                 g = 0.0
             offer.append(g if g < r else r)
@@ -135,6 +161,13 @@ class Actor(mesa.Agent):
             "returns": round(self.returns, 3),
             "alive": self.alive,
         }
+
+
+def _read_only(values: np.ndarray | list[float]) -> np.ndarray:
+    """A read-only float copy of ``values`` (the caller's array is left as it is)."""
+    arr = np.array(values, dtype=float)
+    arr.flags.writeable = False
+    return arr
 
 
 def outlay_of(commitment: np.ndarray | list[float], inkind_cost: float) -> float:

@@ -148,3 +148,26 @@ def test_sample_strangers_takes_its_members_from_the_second_k_draws() -> None:
                     assert a.kind != other_than
                     pool = model._by_kind[a.kind]
                     assert a is pool[int(v * len(pool))]
+
+
+def test_an_actors_plain_resource_and_knowledge_lists_follow_its_vectors() -> None:
+    """Partner search reads ``resource_list`` and ``knowledge_list``, kept by the setters of
+    ``resources`` and ``knowledge``: a new vector refreshes them, the vectors are read only (an
+    edit in place, which would leave the lists stale, raises), and the caller's array is
+    copied, not frozen."""
+    model = InnovationModel(rng=3, n_makers=2, n_universities=0, n_enterprises=0)
+    a = model.actors_of("maker")[0]
+    assert a.resource_list == a.resources.tolist() and len(a.resource_list) == 4
+    assert a.knowledge_list == a.knowledge.tolist()
+    new = np.array([1.0, 2.0, 3.0, 4.0])
+    a.resources, a.knowledge = new, [0.25, 0.5, 0.75, 1.0]
+    assert a.resource_list == [1.0, 2.0, 3.0, 4.0]
+    assert a.knowledge_list == [0.25, 0.5, 0.75, 1.0]
+    assert isinstance(a.knowledge, np.ndarray) and a.knowledge.tolist() == a.knowledge_list
+    new[0] = 9.0  # the caller's array stays writable and is not the actor's
+    assert a.resources[0] == 1.0 and a.resource_list[0] == 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        a.resources[0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        a.knowledge[0] = 5.0
+    assert a.commitment([0.5, 9.0, 0.0, -1.0], 0.0) == [0.5, 2.0, 0.0, 0.0]  # min(r, max(g, 0))

@@ -83,6 +83,8 @@ def test_sharing_platform_pools_the_share_of_university_equipment(share):
     b = [u.resources[EQUIPMENT] for u in without.actors_of("university")]
     assert len(a) == len(b) == SMALL["n_universities"]
     np.testing.assert_allclose(a, np.array(b) * (1.0 - share), rtol=1e-12)
+    for u in with_platform.actors_of("university"):  # partner search reads the plain floats
+        assert u.resource_list == u.resources.tolist()
 
 
 @pytest.mark.parametrize("mode", ["contract", "co_construction", "supermarket"])
@@ -111,6 +113,8 @@ def test_closing_the_last_platform_returns_the_pooled_equipment():
     b = [u.resources[EQUIPMENT] for u in without.actors_of("university")]
     np.testing.assert_allclose(a, b, rtol=1e-12)
     assert with_platform.services.pool_units == 0.0
+    for u in with_platform.actors_of("university"):  # partner search reads the plain floats
+        assert u.resource_list == u.resources.tolist()
 
 
 def test_closing_a_non_institution_is_refused_by_name():
