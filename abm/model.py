@@ -122,10 +122,13 @@ class Project:
     required: np.ndarray
     fields: np.ndarray  # knowledge fields needed
     value: float  # V, already scaled by demand
-    members: list[Actor] = field(default_factory=list)
-    commitments: list[np.ndarray] = field(default_factory=list)
-    origins: list[str] = field(default_factory=list)  # how each member was found
-    priors: list[float] = field(default_factory=list)  # prior evidence of a new tie
+    # The team, booked by add_member (not constructor arguments), one entry per member.
+    members: list[Actor] = field(default_factory=list, init=False)
+    commitments: list[np.ndarray] = field(default_factory=list, init=False)
+    commitment_totals: list[float] = field(default_factory=list, init=False)  # left_sum of each
+    origins: list[str] = field(default_factory=list, init=False)  # how each member was found
+    priors: list[float] = field(default_factory=list, init=False)  # prior evidence of a new tie
+    n: int = field(default=0, init=False)  # len(members), counted by add_member (read often)
     strict: bool = False
     strictness: float = 0.0
     risk_shares: np.ndarray | None = None
@@ -184,20 +187,26 @@ class Project:
             self._weights = np.array(self.weight_list)
         return self._weights
 
-    def add_member(self, member: Actor, offer: list[float], origin: str, prior: float) -> None:
-        """Book a member who accepted, with its committed resources."""
+    def add_member(
+        self,
+        member: Actor,
+        offer: list[float],
+        origin: str,
+        prior: float,
+        offered: float | None = None,
+    ) -> None:
+        """Book a member who accepted, with its committed resources; ``offered`` is their
+        ``left_sum`` when the caller has it already (partner search does)."""
         self.members.append(member)
         self.commitments.append(np.array(offer))
+        self.commitment_totals.append(left_sum(offer) if offered is None else offered)
         self.origins.append(origin)
         self.priors.append(prior)
+        self.n += 1
         self.committed = [c + o for c, o in zip(self.committed, offer, strict=True)]
         self.committed_total = left_sum(self.committed)
         self.capability_sum += member.capability
         self.has_enterprise = self.has_enterprise or member.kind == "enterprise"
-
-    @property
-    def n(self) -> int:
-        return len(self.members)
 
     def delivered_totals(self) -> list[float]:
         """Units of each resource the team delivered (plain floats; each resource summed over
@@ -458,10 +467,11 @@ class InnovationModel(mesa.Model):
         # The gap and the offers are plain floats: this loop runs for every candidate.
         gap = list(project.required_list)
         own = init.commitment(gap, p.inkind_cost)
-        if left_sum(own) <= 1e-9:  # nothing to put in (broke): as a candidate, it would not join
+        own_total = left_sum(own)
+        if own_total <= 1e-9:  # nothing to put in (broke): as a candidate, it would not join
             self.tally["n_projects_abandoned"] += 1
             return False
-        project.add_member(init, own, "self", 0.0)
+        project.add_member(init, own, "self", 0.0, own_total)
         gap = [g - o for g, o in zip(gap, own, strict=True)]
         candidates = self._candidates(project, gap)
         order = self._rank(init, candidates, gap, project)
@@ -477,7 +487,7 @@ class InnovationModel(mesa.Model):
                 continue
             if not self._joins(cand, init, project, offer, offered, prior):
                 continue
-            project.add_member(cand, offer, origin, prior)
+            project.add_member(cand, offer, origin, prior, offered)
             gap = [g - o for g, o in zip(gap, offer, strict=True)]
             still_needed = left_sum(gap)
             n_members += 1
@@ -645,7 +655,7 @@ class InnovationModel(mesa.Model):
         the team as it stands plus ``extra`` resources and, if given, ``joiner`` (whose
         capability counts in the team's mean capability, as its resources count in ``extra``)."""
         p = self.params
-        capability_sum, n = project.capability_sum, len(project.members)
+        capability_sum, n = project.capability_sum, project.n
         if joiner is not None:
             capability_sum, n = capability_sum + joiner.capability, n + 1
         kappa = risk.coverage_unchecked(project.committed, project.required_list, extra)
@@ -729,7 +739,7 @@ class InnovationModel(mesa.Model):
             self._charge_team(
                 project,
                 cost,
-                [left_sum(c.tolist()) for c in project.commitments],
+                project.commitment_totals,
                 "transaction_costs",
             )
             self.tally["transaction_costs"] += cost

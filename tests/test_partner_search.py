@@ -171,3 +171,17 @@ def test_an_actors_plain_resource_and_knowledge_lists_follow_its_vectors() -> No
     with pytest.raises(ValueError, match="read-only"):
         a.knowledge[0] = 5.0
     assert a.commitment([0.5, 9.0, 0.0, -1.0], 0.0) == [0.5, 2.0, 0.0, 0.0]  # min(r, max(g, 0))
+
+
+def test_add_member_counts_the_team_and_keeps_each_commitments_units() -> None:
+    """``Project.n`` and ``commitment_totals`` (the units of each commitment, which a strict
+    contract's monitoring cost is split by) are kept by ``add_member``: from the ``offered``
+    the caller passes, or summed left to right when it passes none."""
+    model, project = _setup(candidate_capability=1.0)
+    cand = model.actors_of("maker")[1]
+    assert project.n == 1 and project.commitment_totals == [2.0]
+    project.add_member(cand, [0.1, 0.2, 0.3, 0.4], "direct", 0.0)
+    assert project.n == len(project.members) == 2
+    assert project.commitment_totals == [2.0, ((0.1 + 0.2) + 0.3) + 0.4]
+    project.add_member(cand, [1.0, 1.0, 1.0, 1.0], "direct", 0.0, 4.0)
+    assert project.n == 3 and project.commitment_totals[-1] == 4.0
