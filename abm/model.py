@@ -466,8 +466,7 @@ class InnovationModel(mesa.Model):
             return False
         # The gap and the offers are plain floats: this loop runs for every candidate.
         gap = list(project.required_list)
-        own = init.commitment(gap, p.inkind_cost)
-        own_total = left_sum(own)
+        own, own_total = init.commitment(gap, p.inkind_cost)
         if own_total <= 1e-9:  # nothing to put in (broke): as a candidate, it would not join
             self.tally["n_projects_abandoned"] += 1
             return False
@@ -481,8 +480,7 @@ class InnovationModel(mesa.Model):
         for cand, origin, prior in order:
             if n_members >= max_team_size or still_needed <= 1e-9:
                 break
-            offer = cand.commitment(gap, inkind_cost)
-            offered = left_sum(offer)
+            offer, offered = cand.commitment(gap, inkind_cost)
             if offered <= 1e-9:
                 continue
             if not self._joins(cand, init, project, offer, offered, prior):

@@ -97,25 +97,37 @@ class Actor(mesa.Agent):
         """Propensity in [0, 1] to start a project (scaled by the opportunity rate)."""
         return self.capability
 
-    def commitment(self, gap: list[float], inkind_cost: float) -> list[float]:
-        """Resources offered towards ``gap``: what it has, limited to what it can pay for.
+    def commitment(self, gap: list[float], inkind_cost: float) -> tuple[list[float], float]:
+        """Resources offered towards ``gap`` and their total units (``left_sum`` of the offer):
+        what it has, limited to what it can pay for.
 
         Funds cost one money unit each and other resources ``inkind_cost``; an actor never commits
-        more than its cash can cover (a broke actor commits nothing). Plain floats: partner
-        search asks every candidate.
+        more than its cash can cover (a broke actor commits nothing). Plain floats, written out
+        for the four resource dimensions (the unpacking checks the lengths), and the total
+        handed back: partner search asks every candidate, and a loop over ``zip`` cost twice as
+        much.
         """
-        # min(r, max(g, 0.0)) in one pass without calls (inner loop)
-        offer = []
-        for r, g in zip(self.resource_list, gap, strict=True):
-            if g < 0.0:
-                g = 0.0
-            offer.append(g if g < r else r)
-        cost = outlay_from(offer[FUNDS], left_sum(offer), inkind_cost)
+        r0, r1, r2, r3 = self.resource_list
+        g0, g1, g2, g3 = gap
+        # min(r, max(g, 0.0)) per dimension, without calls: a need already met asks for nothing
+        g0 = 0.0 if g0 < 0.0 else g0
+        g1 = 0.0 if g1 < 0.0 else g1
+        g2 = 0.0 if g2 < 0.0 else g2
+        g3 = 0.0 if g3 < 0.0 else g3
+        offer = [
+            g0 if g0 < r0 else r0,
+            g1 if g1 < r1 else r1,
+            g2 if g2 < r2 else r2,
+            g3 if g3 < r3 else r3,
+        ]
+        units = left_sum(offer)
+        cost = outlay_from(offer[FUNDS], units, inkind_cost)
         cash = 0.0 if self.wealth < 0.0 else self.wealth  # max(wealth, 0.0)
         if cost > cash:
             scale = cash / cost if cost > 0 else 0.0
             offer = [o * scale for o in offer]
-        return offer
+            units = left_sum(offer)
+        return offer, units
 
     def accepts(
         self,

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from abm.kinds import STAGE_SUCCESS
 from abm.model import InnovationModel, Project
+from abm.rules import left_sum
 
 HALF = [0.5, 0.5, 0.5, 0.5]  # the initiator's and the candidate's commitments
 
@@ -170,7 +173,9 @@ def test_an_actors_plain_resource_and_knowledge_lists_follow_its_vectors() -> No
         a.resources[0] = 5.0
     with pytest.raises(ValueError, match="read-only"):
         a.knowledge[0] = 5.0
-    assert a.commitment([0.5, 9.0, 0.0, -1.0], 0.0) == [0.5, 2.0, 0.0, 0.0]  # min(r, max(g, 0))
+    a.wealth = 100.0
+    offer = [0.5, 2.0, 0.0, 0.0]  # min(r, max(g, 0))
+    assert a.commitment([0.5, 9.0, 0.0, -1.0], 0.0) == (offer, 2.5)
 
 
 def test_add_member_counts_the_team_and_keeps_each_commitments_units() -> None:
@@ -185,3 +190,44 @@ def test_add_member_counts_the_team_and_keeps_each_commitments_units() -> None:
     assert project.commitment_totals == [2.0, ((0.1 + 0.2) + 0.3) + 0.4]
     project.add_member(cand, [1.0, 1.0, 1.0, 1.0], "direct", 0.0, 4.0)
     assert project.n == 3 and project.commitment_totals[-1] == 4.0
+
+
+def _commitment_oracle(resources: list[float], wealth: float, gap: list[float], cost: float):
+    """The former loop of ``Actor.commitment`` (before it was written out per dimension), with
+    the offer's units summed by the caller as partner search did."""
+    offer = []
+    for r, g in zip(resources, gap, strict=True):
+        if g < 0.0:
+            g = 0.0
+        offer.append(g if g < r else r)
+    outlay = offer[0] + cost * (left_sum(offer) - offer[0])
+    cash = 0.0 if wealth < 0.0 else wealth
+    if outlay > cash:
+        scale = cash / outlay if outlay > 0 else 0.0
+        offer = [o * scale for o in offer]
+    return offer, left_sum(offer)
+
+
+_need = st.floats(-10.0, 10.0) | st.sampled_from([0.0, -0.0])
+_have = st.floats(0.0, 10.0) | st.sampled_from([0.0, -0.0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(_have, min_size=4, max_size=4),
+    st.lists(_need, min_size=4, max_size=4),
+    st.floats(-5.0, 50.0) | st.just(0.0),
+    st.floats(0.0, 2.0),
+)
+def test_commitment_matches_the_former_loop_bit_for_bit(
+    resources: list[float], gap: list[float], wealth: float, inkind_cost: float
+) -> None:
+    """The written-out ``Actor.commitment`` gives the former loop's offer and units to the last
+    bit (signs of zero included), capped by cash or not."""
+    model = InnovationModel(rng=3, n_makers=2, n_universities=0, n_enterprises=0)
+    a = model.actors_of("maker")[0]
+    a.resources, a.wealth = resources, wealth
+    got = a.commitment(gap, inkind_cost)
+    ref = _commitment_oracle(resources, wealth, gap, inkind_cost)
+    assert [x.hex() for x in got[0]] == [x.hex() for x in ref[0]]
+    assert got[1].hex() == ref[1].hex()
