@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from abm.kinds import STAGE_SUCCESS
-from abm.model import InnovationModel, Project
+from abm.model import InnovationModel, Project, _minus, _plus
 from abm.rules import left_sum
 
 HALF = [0.5, 0.5, 0.5, 0.5]  # the initiator's and the candidate's commitments
@@ -231,3 +231,23 @@ def test_commitment_matches_the_former_loop_bit_for_bit(
     ref = _commitment_oracle(resources, wealth, gap, inkind_cost)
     assert [x.hex() for x in got[0]] == [x.hex() for x in ref[0]]
     assert got[1].hex() == ref[1].hex()
+
+
+_four = st.lists(st.floats(allow_nan=False) | st.sampled_from([0.0, -0.0]), min_size=4, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_four, _four)
+def test_plus_and_minus_add_and_subtract_per_resource_bit_for_bit(
+    a: list[float], b: list[float]
+) -> None:
+    """The written-out team sums and gaps of partner search against the comprehensions they
+    replaced, to the last bit; other lengths than the four resources are refused."""
+    plus = [x + y for x, y in zip(a, b, strict=True)]
+    minus = [x - y for x, y in zip(a, b, strict=True)]
+    assert [x.hex() for x in _plus(a, b)] == [x.hex() for x in plus]
+    assert [x.hex() for x in _minus(a, b)] == [x.hex() for x in minus]
+    with pytest.raises(ValueError):
+        _plus(a, b[:3])
+    with pytest.raises(ValueError):
+        _minus(a[:3], b)
