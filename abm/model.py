@@ -56,7 +56,7 @@ from abm.streams import (
     sample_without_replacement,
     symmetric_dirichlet_list,
 )
-from agents.actors import ACTOR_CLASSES, FUNDS, Actor, MakerTeam, outlay_from, outlay_of
+from agents.actors import ACTOR_CLASSES, FUNDS, Actor, MakerTeam, outlay_from
 from agents.services import ServiceInstitution
 
 EQUIPMENT = 1
@@ -706,7 +706,7 @@ class InnovationModel(mesa.Model):
             trust_in_initiator=1.0,
             threshold=None,
             expected_share=expected,
-            outlay=outlay_of(offer, p.inkind_cost),
+            outlay=outlay_from(offer[FUNDS], offered, p.inkind_cost),
             outside_option=p.outside_option,
         )
 
