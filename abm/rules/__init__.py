@@ -77,16 +77,17 @@ def pairwise_sum(values: list[float]) -> float:
     beyond, the two halves (the first a multiple of 8 long) separately. For callers that need
     numpy's result on short lists without numpy's per-call cost (see :func:`left_sum`).
     """
+    if len(values) < 8:  # the short lists of small teams: no further call
+        res = 0.0
+        for v in values:
+            res += v
+        return res
     return _pairwise(values, 0, len(values))
 
 
 def _pairwise(a: list[float], lo: int, n: int) -> float:
-    """numpy's pairwise sum of ``a[lo : lo + n]`` (see :func:`pairwise_sum`)."""
-    if n < 8:
-        res = 0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
+    """numpy's pairwise sum of ``a[lo : lo + n]`` for ``n >= 8`` (see :func:`pairwise_sum`,
+    which adds fewer values itself; the halves split off here are at least 64 long)."""
     if n <= 128:
         r = a[lo : lo + 8]
         end = lo + n - n % 8
