@@ -172,7 +172,7 @@ class Project:
     grand: float = 0.0  # v(N): the whole team's expected value
     capability_sum: float = 0.0  # of the members so far
     trust_rows: list[list[float]] | None = None  # members' pairwise trust, fixed at the contract
-    tmat: np.ndarray | None = None  # trust_rows as an array, made on first use
+    tmat: np.ndarray | None = None  # trust_rows as an array, made on first use (large teams)
     mean_pair_trust: float = 0.0  # their mean (0 for a one-member team)
     delivered_rows: list[list[float]] | None = None  # delivered as plain floats
     delivered_sum: list[float] | None = None  # per resource, see delivered_totals()
@@ -784,7 +784,8 @@ class InnovationModel(mesa.Model):
 
     def _trust_matrix(self, project: Project) -> np.ndarray:
         """``tmat[a, b]``: member a's trust in member b (see :meth:`_read_team_trust`), as an
-        array (made on first use: the contract, pooling and execution read the plain rows)."""
+        array, made on first use: only the numpy Shapley values of teams above
+        ``risk.PLAIN_COALITIONS_MAX`` members need it (everything else reads the plain rows)."""
         if project.tmat is None:
             self._read_team_trust(project)
             project.tmat = np.array(project.trust_rows)
@@ -965,7 +966,7 @@ class InnovationModel(mesa.Model):
             return [1.0]
         phi, grand = self.marginal_values(project)
         if grand <= 0:
-            return sharing.proportional_split_unchecked(1.0, project.contribution_values().tolist())
+            return sharing.proportional_split_unchecked(1.0, project.contribution_list())
         values = phi.tolist()
         if risk_corrected:
             values = sharing.risk_adjusted_shapley_unchecked(
@@ -985,10 +986,11 @@ class InnovationModel(mesa.Model):
         p = self.params
         n = project.n
         base = p.base_success * STAGE_SUCCESS[project.stage]
-        # Per member: its delivered resources, its trust in each member, its capability.
-        delivered = [r.tolist() for r in project.delivered]
-        tmat = self._trust_matrix(project)
-        trust_rows = tmat.tolist()
+        # Per member: its delivered resources, its trust in each member, its capability (plain
+        # floats, as pooling and the contract already read them).
+        delivered = project.delivered_lists()
+        self._read_team_trust(project)
+        trust_rows = project.trust_rows
         caps = [m.capability for m in project.members]
         external = project.external.tolist()
 
@@ -1015,6 +1017,7 @@ class InnovationModel(mesa.Model):
         if n <= p.shapley_exact_max:  # larger teams: numpy, every coalition at once
             # The same numbers as successes(), bit for bit (see coalition_successes_unchecked).
             d = len(project.required_list)
+            tmat = self._trust_matrix(project)
             rows = np.column_stack([np.array(project.delivered), tmat, caps])
             masks = _coalition_masks(n)
             sizes = masks.sum(axis=1)
@@ -1058,7 +1061,7 @@ class InnovationModel(mesa.Model):
             # Judged on the partners' own split of the loss: what insurance or the fault fund
             # later made good is not something the partners gave each other.
             loss = float(project.outlays.sum())
-            contrib = project.contribution_values().tolist()
+            contrib = project.contribution_list()
             due_loss = [loss * s for s in sharing.proportional_split_unchecked(1.0, contrib)]
             split = [x if x > 0.0 else 0.0 for x in project.loss_split.tolist()]  # np.maximum
             fairness = sharing.perceived_fairness_unchecked(due_loss, split)
