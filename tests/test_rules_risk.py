@@ -555,6 +555,18 @@ def test_coalition_successes_equal_the_vectorised_formula_bit_for_bit(n, seed):
     assert np.array(got).tobytes() == want.tobytes()
 
 
+def test_coalition_plan_by_hand():
+    # Per coalition: its members' trust columns in a row of d = 4 resources (4 + j), its size
+    # and its ordered pairs; every coalition of 2 members by bitmask: {0}, {1}, {0, 1}.
+    from abm.rules.risk import _all_coalitions_plan, _coalition_plan
+
+    want = (((4,), 1, 0), ((5,), 1, 0), ((4, 5), 2, 2))
+    assert _all_coalitions_plan(2, 4) == want
+    assert _coalition_plan(((0, 2, 3),), 4) == (((4, 6, 7), 3, 6),)
+    assert len(_all_coalitions_plan(5, 4)) == 31
+    assert _all_coalitions_plan(3, 2)[-1] == ((2, 3, 4), 3, 6)
+
+
 @settings(max_examples=40, deadline=None)
 @given(n=st.integers(1, 10), seed=st.integers(0, 2**32 - 1))
 def test_coalition_successes_of_given_coalitions_equal_the_whole_table(n, seed):

@@ -227,6 +227,25 @@ def _coalitions(n: int) -> tuple[tuple[int, ...], ...]:
     return tuple(out)
 
 
+_CoalitionPlan = tuple[tuple[tuple[int, ...], int, int], ...]
+
+
+def _coalition_plan(teams: tuple[tuple[int, ...], ...], d: int) -> _CoalitionPlan:
+    """Per coalition (members in increasing order): the positions of its members' trust
+    columns in a row ``delivered + trust + [capability]`` of ``d`` resources (``d + j`` for
+    member j), its size and its number of ordered pairs ``size · (size − 1)``."""
+    return tuple(
+        (tuple(d + j for j in team), len(team), len(team) * (len(team) - 1)) for team in teams
+    )
+
+
+@functools.cache
+def _all_coalitions_plan(n: int, d: int) -> _CoalitionPlan:
+    """:func:`_coalition_plan` of every non-empty coalition of ``n`` members, by bitmask.
+    Cached per team size: the model asks for the same few sizes thousands of times."""
+    return _coalition_plan(_coalitions(n)[1:], d)
+
+
 def coalition_successes_unchecked(
     base: float,
     delivered: list[list[float]],
@@ -269,12 +288,12 @@ def coalition_successes_unchecked(
     n, d = len(capability), len(required)
     rows = [r + t + [c] for r, t, c in zip(delivered, trust, capability, strict=True)]
     if coalitions is None:
-        teams = _coalitions(n)[1:]
+        plan = _all_coalitions_plan(n, d)
         sums = subset_sums(rows)[1:]
     else:  # each coalition's members added in order, as member_sums with its 0/1 row
-        teams = coalitions
+        plan = _coalition_plan(tuple(coalitions), d)
         sums = []
-        for team in teams:
+        for team in coalitions:
             total = [0.0] * len(rows[0])
             for i in team:
                 total = list(map(operator.add, total, rows[i]))
@@ -283,24 +302,23 @@ def coalition_successes_unchecked(
     dims = [(i, required[i], weights[i], external[i]) for i in range(d)]
     dims = [x for x in dims if x[1] > 0.0 and x[2] != 0.0]
     out = []
-    for s, team in zip(sums, teams, strict=True):
-        size = len(team)
+    for s, (columns, size, pairs) in zip(sums, plan, strict=True):
         prod = 1.0
         for i, r, w, e in dims:
             q = (s[i] + e) / r
             if q < 1.0:  # otherwise covered: the factor is 1.0 ** w == 1.0
                 prod *= q**w
-        if size > 1:
+        if pairs:  # two members or more
             inner = 0.0
             if n < 8:  # numpy's row sum of fewer than 8 columns: left to right, 0.0s skipped
-                for j in team:
-                    inner += s[d + j]
+                for c in columns:
+                    inner += s[c]
             else:  # numpy's pairwise sum over all n columns, non-members' as 0.0
                 inside = [0.0] * n
-                for j in team:
-                    inside[j] = s[d + j]
+                for c in columns:
+                    inside[c - d] = s[c]
                 inner = pairwise_sum(inside)
-            trust_mean = inner / (size * (size - 1))
+            trust_mean = inner / pairs
         else:
             trust_mean = 0.0
         p = base * prod * (0.5 + 0.5 * (s[-1] / size)) * (1.0 + synergy * trust_mean) * technology
