@@ -286,7 +286,7 @@ def coalition_successes_unchecked(
     bit to that vectorised formula.
     """
     n, d = len(capability), len(required)
-    rows = [r + t + [c] for r, t, c in zip(delivered, trust, capability, strict=True)]
+    rows = [[*r, *t, c] for r, t, c in zip(delivered, trust, capability, strict=True)]
     if coalitions is None:
         plan = _all_coalitions_plan(n, d)
         sums = subset_sums(rows)[1:]
@@ -299,8 +299,11 @@ def coalition_successes_unchecked(
                 total = list(map(operator.add, total, rows[i]))
             sums.append(total)
     # The dimensions whose coverage can matter: required and with a positive weight.
-    dims = [(i, required[i], weights[i], external[i]) for i in range(d)]
-    dims = [x for x in dims if x[1] > 0.0 and x[2] != 0.0]
+    dims = [
+        (i, required[i], weights[i], external[i])
+        for i in range(d)
+        if required[i] > 0.0 and weights[i] != 0.0
+    ]
     out = []
     for s, (columns, size, pairs) in zip(sums, plan, strict=True):
         prod = 1.0
