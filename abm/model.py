@@ -903,9 +903,10 @@ class InnovationModel(mesa.Model):
         if project.success:
             project.borne = project.loss_split = np.zeros(project.n)
             return
-        loss = float(project.outlays.sum())
+        outlays = project.outlays.tolist()
+        loss = pairwise_sum(outlays)  # float(project.outlays.sum()), without numpy's call
         split = risk.split_loss_unchecked(loss, shares)
-        for m, paid, owed in zip(project.members, project.outlays.tolist(), split, strict=True):
+        for m, paid, owed in zip(project.members, outlays, split, strict=True):
             m.wealth += paid - owed  # transfers within the team; they sum to zero
         project.loss_split = np.array(split)
         project.borne = project.loss_split.copy()  # what insurance sees
@@ -1060,7 +1061,7 @@ class InnovationModel(mesa.Model):
         else:
             # Judged on the partners' own split of the loss: what insurance or the fault fund
             # later made good is not something the partners gave each other.
-            loss = float(project.outlays.sum())
+            loss = pairwise_sum(project.outlays.tolist())  # as numpy's project.outlays.sum()
             contrib = project.contribution_list()
             due_loss = [loss * s for s in sharing.proportional_split_unchecked(1.0, contrib)]
             split = [x if x > 0.0 else 0.0 for x in project.loss_split.tolist()]  # np.maximum

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.kinds import SERVICE_KINDS
+from abm.rules import pairwise_sum
 from abm.rules.sharing import proportional_split_unchecked
 from agents.actors import FUNDS
 
@@ -183,7 +184,8 @@ class ServiceDesk:
             insurer = self._engage(project, "finance")
             if insurer is not None:
                 p_est = m._expected_success(project, project.external.tolist())
-                premium = p.insurance_premium * 2.0 * (1.0 - p_est) * float(project.outlays.sum())
+                outlay = pairwise_sum(project.outlays.tolist())  # as numpy's outlays.sum()
+                premium = p.insurance_premium * 2.0 * (1.0 - p_est) * outlay
                 self._credit(insurer, self._collect(project, premium), fee=True)
                 project.insurer = insurer
         if p.brokerage_on and p.broker_conversion_boost > 0:
@@ -330,7 +332,7 @@ class ServiceDesk:
         if amount <= 0:
             return 0.0
         outlays = project.outlays.tolist()  # never negative
-        weights = outlays if project.outlays.sum() > 0 else [1.0] * project.n
+        weights = outlays if pairwise_sum(outlays) > 0 else [1.0] * project.n  # numpy's sum
         parts = proportional_split_unchecked(amount, weights)
         for mbr, part in zip(project.members, parts, strict=True):
             mbr.wealth -= part
