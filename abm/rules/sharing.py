@@ -357,9 +357,10 @@ def limited_liability_unchecked(values: list[float]) -> list[float]:
     a positive total) and calls this; the model's inner loop calls it directly (there a
     negative value comes with a positive total: the team's value v(N) > 0). ``max(v, 0.0)`` is
     written ``v if v > 0.0 else 0.0``, which gives +0.0 for -0.0 as ``numpy.maximum`` did in
-    the former numpy formula.
+    the former numpy formula. ``values`` must be finite and non-empty (as the checked rule
+    insists): then the smallest is negative exactly when any is.
     """
-    if not any(v < 0.0 for v in values):
+    if min(values) >= 0.0:
         return values
     return proportional_split_unchecked(
         pairwise_sum(values), [v if v > 0.0 else 0.0 for v in values]
