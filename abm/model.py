@@ -1011,7 +1011,7 @@ class InnovationModel(mesa.Model):
             )
 
         if n <= min(p.shapley_exact_max, risk.PLAIN_COALITIONS_MAX):  # small teams, most teams
-            table = [0.0, *(project.value * q for q in successes())]
+            table = [0.0, *[project.value * q for q in successes()]]
             project.phi = np.array(sharing.shapley_from_table_unchecked(table, n))
             project.grand = table[-1]
             return project.phi, project.grand
