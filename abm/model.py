@@ -856,10 +856,9 @@ class InnovationModel(mesa.Model):
             project.p_success, p.risk_spread * project.spread_factor, self.rngs["execution"]
         )
         project.success = bool(success)
-        coverage = 1.0
-        for k_d, w_d in zip(kappa_list, project.weight_list, strict=True):
-            coverage *= k_d**w_d
-        self.tally["coverage"].append(coverage)
+        self.tally["coverage"].append(
+            risk.coverage_index_unchecked(kappa_list, project.weight_list)
+        )
         self.tally["equipment_coverage"].append(kappa_list[EQUIPMENT])
         if success:
             conv = self._conversion(project) + project.conversion_boost

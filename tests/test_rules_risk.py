@@ -322,6 +322,20 @@ def test_success_probability_is_the_numpy_formula_bit_for_bit(
     assert _bits(fast) == _bits(want)
 
 
+def test_coverage_index_by_hand():
+    """Π κ_d ** w_d (hand calculation): 1 ** 0.7 · 0.25 ** 0.5 · 0.81 ** 0.5 · 0 ** 0 =
+    1 · 0.5 · 0.9 · 1 = 0.45; a need with κ = 0 and weight > 0 gives 0; no needs give 1."""
+    from abm.rules.risk import coverage_index_unchecked
+
+    assert coverage_index_unchecked([1.0, 0.25, 0.81, 0.0], [0.7, 0.5, 0.5, 0.0]) == pytest.approx(
+        0.45, abs=1e-15
+    )
+    assert coverage_index_unchecked([0.0, 1.0], [0.3, 0.7]) == 0.0
+    assert coverage_index_unchecked([], []) == 1.0
+    with pytest.raises(ValueError):  # lengths must match
+        coverage_index_unchecked([1.0, 0.5], [1.0])
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.one_of(_nonneg_wide, st.floats(0.0, 1e300)),

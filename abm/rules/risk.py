@@ -111,12 +111,25 @@ def expected_success_unchecked(
     to 1. ``k ** w`` is Python's, i.e. the C library's ``pow``, the same on every machine (see
     :func:`_pow`); the product runs left to right, as ``numpy.prod`` does.
     """
-    prod = 1.0
-    for k_d, w_d in zip(kappa, weights, strict=True):
-        prod *= k_d**w_d
+    prod = coverage_index_unchecked(kappa, weights)
     p = base * prod * (0.5 + 0.5 * mean_capability) * (1.0 + synergy * mean_trust) * technology
     p = p if p > 0.0 else 0.0  # max(0.0, p) without a call (-0.0 and NaN give 0.0 as there)
     return p if p < 1.0 else 1.0  # min(1.0, p)
+
+
+def coverage_index_unchecked(kappa: list[float], weights: list[float]) -> float:
+    """The team's coverage index ``Π κ_d ** w_d`` (the first factor of the success
+    probability, 1 when every need is covered), on plain floats without input checks.
+
+    Its one place: :func:`expected_success_unchecked` multiplies it into the success
+    probability, and the model reports it per executed project (``mean_coverage``). ``k ** w``
+    is the C library's ``pow`` (see :func:`_pow`); the product runs left to right, as
+    ``numpy.prod`` does.
+    """
+    prod = 1.0
+    for k_d, w_d in zip(kappa, weights, strict=True):
+        prod *= k_d**w_d
+    return prod
 
 
 def coverage_unchecked(
