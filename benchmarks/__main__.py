@@ -8,7 +8,7 @@ targets of issues 4, 6, 7 and 9.
 
 Usage::
 
-    python -m benchmarks                  # full sizes (about 15-25 minutes on 2 cores)
+    python -m benchmarks                  # full sizes (about 8 minutes on 2 cores)
     python -m benchmarks --quick          # small sizes (a few minutes), for a smoke check
     python -m benchmarks --only model     # one part: model, dashboard or batch
 """
