@@ -1128,9 +1128,10 @@ class InnovationModel(mesa.Model):
         honest = [m for m, d in zip(project.members, detected, strict=True) if not d]
         if not honest:
             return
-        for m, c, d in zip(project.members, project.commitments, detected, strict=True):
-            if d:  # half the commitment was withheld; left_sum rounds as numpy's sum
-                fine = p.withholding_penalty * (left_sum(c.tolist()) / 2.0)
+        totals = project.commitment_totals  # each commitment's units (left_sum, as booked)
+        for m, units, d in zip(project.members, totals, detected, strict=True):
+            if d:  # half the commitment was withheld
+                fine = p.withholding_penalty * (units / 2.0)
                 fine = min(fine, max(m.wealth, 0.0))
                 m.wealth -= fine
                 for h in honest:
