@@ -307,3 +307,27 @@ def test_scalar_stage_code_matches_the_array_codes(trusts, projects, t_lo, t_up,
     assert [TRUST_STAGES[c] for c in codes] == [
         trust_stage(t, k, **kw) for t, k in zip(trusts, n, strict=True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("thresholds", "field"),
+    [((0.8, 0.6, 2, 5), "cooperation_trust=0.6"), ((0.6, 0.8, 5, 2), "cooperation_projects=2")],
+)
+def test_unordered_stage_thresholds_are_named_by_every_checker(thresholds, field):
+    """One check serves the scalar rule, the array rule and the network: an unordered pair is
+    named with its values, whichever asks."""
+    from abm.rules.trust import check_stage_thresholds, trust_stage_codes
+
+    lo_t, hi_t, lo_p, hi_p = thresholds
+    kw = dict(
+        consolidation_trust=lo_t,
+        cooperation_trust=hi_t,
+        consolidation_projects=lo_p,
+        cooperation_projects=hi_p,
+    )
+    with pytest.raises(ValueError, match=field):
+        check_stage_thresholds(lo_t, hi_t, lo_p, hi_p)
+    with pytest.raises(ValueError, match=field):
+        trust_stage(0.5, 1, **kw)
+    with pytest.raises(ValueError, match=field):
+        trust_stage_codes(np.array([0.5]), np.array([1]), **kw)

@@ -184,15 +184,7 @@ def trust_stage(
     hi_t = _scalar(cooperation_trust, "cooperation_trust", lo=0.0, hi=1.0)
     lo_p = _scalar(consolidation_projects, "consolidation_projects", lo=0.0)
     hi_p = _scalar(cooperation_projects, "cooperation_projects", lo=0.0)
-    if hi_t < lo_t:
-        raise ValueError(
-            f"cooperation_trust={hi_t} must be >= consolidation_trust={lo_t} (stages are ordered)"
-        )
-    if hi_p < lo_p:
-        raise ValueError(
-            f"cooperation_projects={hi_p} must be >= consolidation_projects={lo_p} "
-            "(stages are ordered)"
-        )
+    check_stage_thresholds(lo_t, hi_t, lo_p, hi_p)
     return TRUST_STAGES[trust_stage_code_unchecked(trust, n_projects, lo_t, hi_t, lo_p, hi_p)]
 
 
@@ -247,9 +239,18 @@ def check_stage_thresholds(
     consolidation_projects: int,
     cooperation_projects: int,
 ) -> None:
-    """Raise ValueError unless cooperation's thresholds are at least consolidation's."""
-    if cooperation_trust < consolidation_trust or cooperation_projects < consolidation_projects:
-        raise ValueError("stage thresholds must be ordered: cooperation >= consolidation")
+    """Raise ValueError, naming the thresholds and their values, unless cooperation's
+    thresholds are at least consolidation's."""
+    if cooperation_trust < consolidation_trust:
+        raise ValueError(
+            f"cooperation_trust={cooperation_trust} must be >= "
+            f"consolidation_trust={consolidation_trust} (stages are ordered)"
+        )
+    if cooperation_projects < consolidation_projects:
+        raise ValueError(
+            f"cooperation_projects={cooperation_projects} must be >= "
+            f"consolidation_projects={consolidation_projects} (stages are ordered)"
+        )
 
 
 def trust_stage_codes_unchecked(
