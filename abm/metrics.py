@@ -198,7 +198,8 @@ def structure_from_edges(
     path_samples: int,
     rng: np.random.Generator,
 ) -> dict[str, float]:
-    """Clustering, components, giant-component share and mean path length from an edge list.
+    """Clustering, transitivity, components, giant-component share and mean path length from
+    an edge list.
 
     Also the density of the undirected graph and the clustering relative to a random graph of
     that density (``clustering / density``; 0 for a graph without ties).
@@ -221,6 +222,7 @@ def structure_from_edges(
     n = len(nodes)
     empty = {
         "clustering": 0.0,
+        "transitivity": 0.0,
         "collab_density": 0.0,
         "clustering_vs_random": 0.0,
         "n_components": 0,
@@ -257,8 +259,11 @@ def structure_from_edges(
         mpl = hop_distance_sum(adj, sources) / (len(sources) * (k - 1))
     clustering = float(local.mean())
     density = float(adj.nnz) / (n * (n - 1)) if n > 1 else 0.0
+    # Closed triads / connected triads: each triangle is closed at its three corners.
+    triads = int((deg * (deg - 1)).sum())
     return {
         "clustering": clustering,
+        "transitivity": float(twice_tri.sum()) / triads if triads else 0.0,
         "collab_density": density,
         # A random (Erdős–Rényi) graph of this density has expected clustering = density, so
         # the ratio compares graphs of different density (Watts & Strogatz 1998's C / C_rand).

@@ -541,11 +541,7 @@ class InnovationModel(mesa.Model):
             # Ties may point at actors that left: only those still in the index count.
             add(map(index.get, neighbours), "direct", 0.0)
             if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
-                # Partners of partners not seen yet, sorted: the draw must not depend on the
-                # order of a set.
-                fof = self.network.partners_of_any(neighbours)
-                fof -= seen
-                fof_list = sorted(fof)
+                fof_list = self._friends_of_friends(init.unique_id, neighbours)
                 k = min(p.n_friends_of_friends, len(fof_list))
                 if k:  # rng.choice(len(fof_list), size=k, replace=False): the same draws
                     picks = sample_without_replacement(rng, len(fof_list), k)
@@ -563,6 +559,34 @@ class InnovationModel(mesa.Model):
         cost = p.search_cost * len(screened)  # every stranger screened costs a search
         self.tally["transaction_costs"] += cost
         self._pay(init, cost, "transaction_costs")
+        return out
+
+    def _friends_of_friends(self, uid: int, partners: list[int]) -> list[int]:
+        """The actors triadic closure may ask: partners of ``uid``'s innovating partners that
+        could join (idle innovating actors) and are not ``uid`` or its partners, sorted (the
+        draw must not depend on the order of a set).
+
+        Only innovating partners refer: a service institution's other clients are not friends
+        of friends (brokers and platforms introduce strangers through their own channels), and
+        those who could not join are left out before the draw, so that each of the
+        ``n_friends_of_friends`` draws is someone to ask. Until 2026-11-29 the draw was over
+        all partners' partners, institutions' clients, busy actors and own partners included,
+        and triadic closure did not raise transitivity (docs/validation.md).
+        """
+        index = self._index
+        referrers = []
+        for j in partners:
+            a = index.get(j)
+            if a is not None and a.kind in ACTOR_KINDS:
+                referrers.append(j)
+        fof = self.network.partners_of_any(referrers)
+        fof.difference_update(partners)
+        fof.discard(uid)
+        out = []
+        for j in sorted(fof):
+            a = index.get(j)
+            if a is not None and not a.busy and a.kind in ACTOR_KINDS:
+                out.append(j)
         return out
 
     def _sample_uniform(self, k: int, rng: np.random.Generator) -> list[Actor]:

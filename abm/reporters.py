@@ -66,6 +66,7 @@ REPORTERS: dict[str, str] = {
     # Structure of the innovators' (makers, universities, enterprises) undirected collaboration
     # graph; service institutions are hubs and would join every component (docs/model.md).
     "clustering": "Average clustering of the innovators' collaboration graph",
+    "transitivity": "Closed triads / connected triads of the collaboration graph",
     "collab_density": "Density of the collaboration graph (ties / possible pairs of innovators)",
     "clustering_vs_random": "Clustering / density: 1 = as clustered as a random graph as dense",
     "n_components": "Connected components of the collaboration graph (isolated actors count)",

@@ -163,6 +163,7 @@ def all_configs() -> list[Config]:
         Config("baseline", LONG),  # integration_mode "contract"
         Config("baseline_default_population", SHORT, small=False),
         Config("trust_off_default_population", SHORT, scenario_overrides("trust_off"), False),
+        Config("no_triadic_default_population", SHORT, {"triadic_closure_on": False}, False),
         Config("fair_sharing", LONG, scenario_overrides("fair_sharing")),
         Config("strict_contracts", LONG, scenario_overrides("strict_contracts")),
         Config("fault_tolerant", LONG, scenario_overrides("fault_tolerant")),

@@ -12,6 +12,8 @@ The measures, fixed before looking at the results:
 
 * repeat collaborations: mean over steps with projects of ``share_repeat_collaborations``;
 * clustering: mean ``clustering`` of the collaboration graph over the window;
+* transitivity (closed / connected triads; added on 2026-11-29, after the clustering test had
+  failed, as a second measure, not in its place): mean ``transitivity`` over the window;
 * transaction costs: search and monitoring costs per project started (Σ costs / Σ projects), so
   that a setting is not "cheaper" merely by running fewer projects; the total is checked too;
 * success rate: Σ succeeded / Σ started over the window;
@@ -32,6 +34,10 @@ def _repeat(df):
 
 def _clustering(df):
     return df.clustering.mean()
+
+
+def _transitivity(df):
+    return df.transitivity.mean()
 
 
 def _costs_per_project(df):
@@ -80,6 +86,30 @@ def test_trust_brings_more_repeat_collaborations(runs):
 )
 def test_trust_brings_higher_clustering(runs):
     assert_larger(runs, ON, OFF, _clustering, steps=SHORT, label="clustering")
+
+
+def test_trust_brings_higher_transitivity(runs):
+    """Transitivity, the share of an actor's pairs of partners who are partners themselves
+    counted over all connected triads (Newman's global clustering), does not count actors with
+    fewer than two partners as 0, which average clustering does. It is a second measure of the
+    same structure, added after the average-clustering test had failed; that test stays as it
+    was."""
+    assert_larger(runs, ON, OFF, _transitivity, steps=SHORT, label="transitivity")
+
+
+def test_triadic_closure_closes_triangles(runs):
+    """The mechanism switch ``triadic_closure_on`` (DESIGN §5): asking partners' partners must
+    close triangles, so transitivity is higher with it than without. It did not until
+    2026-11-29 (+0.001 ± 0.003), when friends of friends were drawn among all partners'
+    partners, service institutions' other clients and actors that could not join included."""
+    assert_larger(
+        runs,
+        ON,
+        "no_triadic_default_population",
+        _transitivity,
+        steps=SHORT,
+        label="transitivity, triadic closure on vs off",
+    )
 
 
 def test_trust_lowers_transaction_costs(runs):

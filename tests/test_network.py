@@ -691,6 +691,7 @@ def test_structure_from_edges_matches_metrics_and_networkx(case):
         giant = max(nx.connected_components(simple), key=len)
         assert math.isclose(got["giant_component_share"], len(giant) / len(ids))
         assert math.isclose(got["collab_density"], nx.density(simple), abs_tol=1e-12)
+        assert math.isclose(got["transitivity"], nx.transitivity(simple), abs_tol=1e-12)
         if 2 <= len(giant) <= samples:
             exact = nx.average_shortest_path_length(simple.subgraph(giant))
             assert math.isclose(got["mean_path_length"], exact, rel_tol=1e-12)
@@ -699,6 +700,8 @@ def test_structure_from_edges_matches_metrics_and_networkx(case):
 def test_structure_from_edges_by_hand():
     # a triangle 1-2-3 with a tail 3-4, plus an isolated node 5:
     # local clustering 1, 1, 1/3, 0, 0 → mean 7/15; components 2; giant 4/5;
+    # connected triads (k choose 2 per node) 1 + 1 + 3 = 5, closed 3 (the triangle's corners)
+    # → transitivity 3/5;
     # path lengths in the giant: 1-2 1, 1-3 1, 1-4 2, 2-3 1, 2-4 2, 3-4 1 → 8/6
     u = np.array([1, 2, 3, 3])
     v = np.array([2, 3, 1, 4])
@@ -706,6 +709,7 @@ def test_structure_from_edges_by_hand():
         [1, 2, 3, 4, 5], u, v, path_samples=10, rng=np.random.default_rng(0)
     )
     assert math.isclose(got["clustering"], 7 / 15)
+    assert math.isclose(got["transitivity"], 3 / 5)
     assert got["n_components"] == 2
     assert math.isclose(got["giant_component_share"], 4 / 5)
     assert math.isclose(got["mean_path_length"], 8 / 6)

@@ -251,3 +251,50 @@ def test_plus_and_minus_add_and_subtract_per_resource_bit_for_bit(
         _plus(a, b[:3])
     with pytest.raises(ValueError):
         _minus(a[:3], b)
+
+
+def _referral_setup(**overrides) -> tuple[InnovationModel, list, object]:
+    """Maker 0 has partners maker 1 and a transfer institution T. Through maker 1 it reaches
+    makers 2 (idle), 5 (busy) and 6 (already its own partner); through T only, makers 3 and 4
+    (T's other clients); maker 1's tie back to maker 0 leads to maker 0 itself."""
+    model = InnovationModel(
+        rng=11,
+        n_makers=7,
+        n_universities=0,
+        n_enterprises=0,
+        integration_mode="none",
+        **overrides,
+    )
+    m = model.actors_of("maker")
+    hub = model.add_service("transfer", capacity=10, wealth=10.0)
+    net = model.network
+    ties = [(m[0], m[1]), (m[0], hub), (m[0], m[6]), (m[1], m[0]), (m[1], m[2])]
+    ties += [(m[1], m[5]), (m[1], m[6]), (hub, m[3]), (hub, m[4])]
+    for a, b in ties:
+        net.record(a.unique_id, b.unique_id, positive=1.0, negative=0.0, step=0)
+    m[5].busy = True
+    return model, m, hub
+
+
+def test_friends_of_friends_are_idle_innovating_partners_of_innovating_partners() -> None:
+    """docs/model.md §7.3, by hand from the ties of ``_referral_setup``: only maker 2 is a
+    friend of a friend that could be asked (3 and 4 are T's clients, 5 is busy, 6 is already a
+    partner, 0 is the initiator)."""
+    model, m, hub = _referral_setup()
+    partners = list(model.network.partners(m[0].unique_id))
+    assert set(partners) == {m[1].unique_id, hub.unique_id, m[6].unique_id}
+    assert model._friends_of_friends(m[0].unique_id, partners) == [m[2].unique_id]
+
+
+def test_each_friend_of_friend_draw_is_someone_to_ask() -> None:
+    """With one friend of a friend drawn per search and no strangers, maker 2 (the only one
+    that could join) is a candidate in every search, and T's clients never are. Before
+    2026-11-29 the draw was over all partners' partners not yet candidates, makers 2, 3, 4 and
+    the busy 5: maker 2 came up in a quarter of the searches, T's clients in half."""
+    model, m, _ = _referral_setup(n_friends_of_friends=1, n_strangers=0)
+    project = Project(
+        initiator=m[0], stage="idea", required=np.ones(4), fields=np.array([0]), value=1.0
+    )
+    for _ in range(50):
+        got = {a.unique_id for a, _, _ in model._candidates(project, [1.0, 1.0, 1.0, 1.0])}
+        assert got == {m[1].unique_id, m[6].unique_id, m[2].unique_id}

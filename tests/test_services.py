@@ -268,18 +268,21 @@ def test_contract_strictness_is_the_mean_over_teams_of_two_or_more():
     every team with two or more members (a lone project has no pairwise trust; it used to count
     as 0). The strictness of one contract, 1 − mean pairwise trust, is checked by hand in
     tests/test_mechanics_by_hand.py; this test is about which teams the reporter averages."""
-    seen = {"lone": 0, "team": 0}
+    seen = {"mixed": 0}
 
     def check(model):
         teams = [pr for pr in model.projects if pr.n > 1]
-        seen["lone"] += sum(pr.n == 1 for pr in model.projects)
-        seen["team"] += len(teams)
+        # Only a step with both lone projects and teams tells the two averages apart.
+        seen["mixed"] += 0 < len(teams) < len(model.projects)
         expected = [pr.strictness for pr in teams]
         got = model.metrics["mean_contract_strictness"]
         assert math.isclose(got, float(np.mean(expected)) if expected else 0.0, rel_tol=1e-9)
 
-    _run(_model(max_team_size=3), 20, check)
-    assert seen["lone"] > 0 and seen["team"] > 0
+    # Lone projects are rare (an initiator that fills its own gap, or finds nobody): four
+    # seeds give about ten such steps.
+    for seed in (4, 5, 6, 7):
+        _run(_model(seed, max_team_size=3), 30, check)
+    assert seen["mixed"] > 0
 
 
 def test_returns_by_kind_are_the_members_net_shares():
