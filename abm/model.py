@@ -309,6 +309,7 @@ class InnovationModel(mesa.Model):
         self.network = TrustNetwork(**_stage_thresholds(p), kinds=KINDS)
         self._by_kind: dict[str, list[Actor]] = {k: [] for k in KINDS}
         self._index: dict[int, Actor] = {}
+        self._institutions: set[int] = set()  # ids of the service institutions in the index
         self.demand = p.demand_mean
         self.technology = 1.0
         self.subsidy_pool = 0.0
@@ -573,21 +574,13 @@ class InnovationModel(mesa.Model):
         all partners' partners, institutions' clients, busy actors and own partners included,
         and triadic closure did not raise transitivity (docs/validation.md).
         """
-        index = self._index
-        referrers = []
-        for j in partners:
-            a = index.get(j)
-            if a is not None and a.kind in ACTOR_KINDS:
-                referrers.append(j)
-        fof = self.network.partners_of_any(referrers)
+        index, institutions = self._index, self._institutions
+        fof = self.network.partners_of_any([j for j in partners if j not in institutions])
         fof.difference_update(partners)
+        fof -= institutions
         fof.discard(uid)
-        out = []
-        for j in sorted(fof):
-            a = index.get(j)
-            if a is not None and not a.busy and a.kind in ACTOR_KINDS:
-                out.append(j)
-        return out
+        # Every tie's ends are in the index (an actor's ties leave with it).
+        return sorted([j for j in fof if not index[j].busy])
 
     def _sample_uniform(self, k: int, rng: np.random.Generator) -> list[Actor]:
         """``k`` innovating actors drawn uniformly (with replacement) from the population.
@@ -1434,12 +1427,15 @@ class InnovationModel(mesa.Model):
     def _register(self, agent: Actor) -> None:
         self._by_kind[agent.kind].append(agent)
         self._index[agent.unique_id] = agent
+        if agent.kind not in ACTOR_KINDS:
+            self._institutions.add(agent.unique_id)
         self.network.add_actor(agent.unique_id, agent.kind)
 
     def _remove_actor(self, agent: Actor) -> None:
         agent.alive = False
         self._by_kind[agent.kind].remove(agent)
         del self._index[agent.unique_id]
+        self._institutions.discard(agent.unique_id)
         self.network.remove_actor(agent.unique_id)
         agent.remove()
 

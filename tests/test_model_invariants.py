@@ -22,7 +22,8 @@ integration mode, sharing rule and contract mode) must keep, at every step:
 * Fairness of a failure: judged on the partners' own split of the lost outlays (the risk rule
   applied to them, recomputed here), not on what insurance or the fault fund made good later.
 * The network holds exactly the living agents (no edge to or from a dead agent), with their kinds,
-  and ``n_edges`` (store, graph view and reporter) agree.
+  and ``n_edges`` (store, graph view and reporter) agree; the model's set of institution ids
+  (partner search leaves them out of triadic closure) holds exactly the living institutions.
 
 One more consistency check runs on its own: withholding reads the same pairwise trust as the
 contract (the pair's larger prior evidence for a pair without a tie).
@@ -138,6 +139,8 @@ def check_step(model: InnovationModel, before: dict[str, float], seen: Counter) 
         assert u in living and v in living
     by_kind = sum(len(model.actors_of(k)) for k in KINDS)
     assert by_kind == len(living)
+    # partner search's set of institutions (no referrals through them) follows the population
+    assert model._institutions == {u for u, a in living.items() if a.kind in SERVICE_KINDS}
     assert model.network.n_edges == g.number_of_edges() == m["n_edges"]
     assert m["n_makers_alive"] == len(model.actors_of("maker"))
     seen["exits"] += m["new_makers_exited"]

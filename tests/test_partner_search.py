@@ -298,3 +298,16 @@ def test_each_friend_of_friend_draw_is_someone_to_ask() -> None:
     for _ in range(50):
         got = {a.unique_id for a, _, _ in model._candidates(project, [1.0, 1.0, 1.0, 1.0])}
         assert got == {m[1].unique_id, m[6].unique_id, m[2].unique_id}
+
+
+def test_the_set_of_institutions_follows_openings_and_closures() -> None:
+    """Triadic closure leaves out the ids in ``_institutions``: it must hold exactly the
+    institutions the model has, before and after one closes (a stale set would hide a bug in
+    the bookkeeping)."""
+    model = InnovationModel(rng=2, integration_mode="contract")
+    living = {a.unique_id for a in model.services.institutions}
+    assert living and model._institutions == living
+    closed = min(living)
+    model.close_institution(closed)
+    model.step()
+    assert model._institutions == living - {closed}
