@@ -528,7 +528,7 @@ class InnovationModel(mesa.Model):
 
         def add(actors: Iterable[Actor | None], origin: str, prior: float) -> None:
             """Keep each actor of ``actors`` not seen yet, idle and innovating, in order;
-            ``None`` (a tie to an actor that left, looked up in the index) is skipped."""
+            ``None`` (an id not in the index) is skipped."""
             for a in actors:
                 if a is None:
                     continue
@@ -539,7 +539,7 @@ class InnovationModel(mesa.Model):
 
         if p.trust_on:  # known partners first, then friends of friends, then strangers
             neighbours = list(self.network.partners(init.unique_id))
-            # Ties may point at actors that left: only those still in the index count.
+            # An actor's ties leave the network with it, so every partner is in the index.
             add(map(index.get, neighbours), "direct", 0.0)
             if p.triadic_closure_on and neighbours and p.n_friends_of_friends:
                 fof_list = self._friends_of_friends(init.unique_id, neighbours)

@@ -12,10 +12,11 @@ closure, and reports per setting, averaged over steps:
 * the average local clustering among innovators with two or more partners;
 * transitivity (3 × triangles / connected triples, the global clustering coefficient);
 * the average local clustering itself;
-
-both recomputed here with networkx from the tie table, which must equal the model's
-``transitivity`` and ``clustering`` reporters (an independent check of those reporters);
 * the mean pairwise trust inside teams of two or more;
+
+transitivity and average clustering recomputed here with networkx from the tie table, which
+must equal the model's ``transitivity`` and ``clustering`` reporters (an independent check of
+those reporters);
 
 and, about newcomers (maker teams that entered fewer than ``NEW`` steps before):
 
