@@ -512,7 +512,7 @@ class Params(ParamsBase):
         step=1,
         unit="candidates",
         group="Partner search",
-        help="Partners' partners considered per search (triadic closure).",
+        help="Innovating partners' idle partners drawn per search (triadic closure).",
     )
     beta_trust: float = _f(
         2.0,
