@@ -822,15 +822,15 @@ class Params(ParamsBase):
         group="Service institutions",
         help="Share of an insured project's loss the insurer repays.",
     )
-    insurance_premium: float = _f(
-        0.06,
-        label="Insurance premium",
+    insurance_loading: float = _f(
+        0.2,
+        label="Insurance loading",
         lo=0.0,
-        hi=1.0,
-        step=0.01,
-        unit="× outlay",
+        hi=2.0,
+        step=0.05,
+        unit="× fair premium",
         group="Service institutions",
-        help="Base premium, scaled by the project's failure risk.",
+        help="Premium above the expected payout: (1 + loading) × cover × failure risk × outlay.",
     )
     broker_prior: float = _f(
         1.5,

@@ -182,10 +182,14 @@ class ServiceDesk:
                 self._fee(project, adviser)
         if p.insurance_cover > 0:
             insurer = self._engage(project, "finance")
-            if insurer is not None:
+            if insurer is not None and insurer.wealth > 0:  # an insolvent insurer insures no one
                 p_est = m._expected_success(project, project.external.tolist())
                 outlay = pairwise_sum(project.outlays.tolist())  # as numpy's outlays.sum()
-                premium = p.insurance_premium * 2.0 * (1.0 - p_est) * outlay
+                # The expected payout (cover × failure risk × what is at stake) plus a loading,
+                # so that premiums pay for the cover they buy.
+                premium = (
+                    (1.0 + p.insurance_loading) * p.insurance_cover * (1.0 - p_est) * outlay
+                )
                 self._credit(insurer, self._collect(project, premium), fee=True)
                 project.insurer = insurer
         if p.brokerage_on and p.broker_conversion_boost > 0:

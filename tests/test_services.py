@@ -462,3 +462,26 @@ def test_services_raise_conversion_and_coupling_coordination(runs):
         steps=SHORT,
         label="coupling coordination (contract vs none)",
     )
+
+
+def test_premiums_pay_for_the_cover_so_lending_goes_on_for_200_steps():
+    """docs/model.md §7.9: premium = (1 + loading) × cover × (1 − p̂) × outlay. Until
+    2026-11-29 the premium did not depend on the cover and paid about a third of the payouts:
+    at the defaults every finance institution was insolvent by step 56–66 and no project got a
+    loan after that (seeds 1–3). Now the lenders stay solvent and keep lending."""
+    model = InnovationModel(rng=1)
+    late_loans = 0
+    for step in range(1, 201):
+        model.step()
+        if step > 150:
+            late_loans += sum(pr.loan is not None for pr in model.projects)
+    assert late_loans > 0
+    assert all(i.wealth > 0 for i in model.actors_of("finance"))
+
+
+def test_an_insolvent_insurer_insures_no_one():
+    model = _run(_model(integration_mode="contract"), 5)
+    for inst in model.actors_of("finance"):
+        inst.wealth = -1.0
+    model.step()
+    assert model.projects and all(pr.insurer is None for pr in model.projects)
