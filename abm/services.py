@@ -187,9 +187,7 @@ class ServiceDesk:
                 outlay = pairwise_sum(project.outlays.tolist())  # as numpy's outlays.sum()
                 # The expected payout (cover × failure risk × what is at stake) plus a loading,
                 # so that premiums pay for the cover they buy.
-                premium = (
-                    (1.0 + p.insurance_loading) * p.insurance_cover * (1.0 - p_est) * outlay
-                )
+                premium = (1.0 + p.insurance_loading) * p.insurance_cover * (1.0 - p_est) * outlay
                 self._credit(insurer, self._collect(project, premium), fee=True)
                 project.insurer = insurer
         if p.brokerage_on and p.broker_conversion_boost > 0:
