@@ -554,9 +554,11 @@ class InnovationModel(mesa.Model):
             k = p.n_strangers + p.n_friends_of_friends + p.max_team_size
             screened = self._sample_uniform(k, rng)
         # Strangers and introductions come from the index by kind: no look-up needed.
-        add(screened, "direct", self.services.stranger_prior())
-        for a, origin, prior in self.services.introductions(project, gap, self.rngs["services"]):
+        # Introductions first, so that an actor also screened keeps the introducer's prior.
+        intros = self.services.introductions(project, gap, self.rngs["services"], exclude=seen)
+        for a, origin, prior in intros:
             add([a], origin, prior)
+        add(screened, "direct", self.services.stranger_prior())
         cost = p.search_cost * len(screened)  # every stranger screened costs a search
         self.tally["transaction_costs"] += cost
         self._pay(init, cost, "transaction_costs")

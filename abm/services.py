@@ -113,10 +113,20 @@ class ServiceDesk:
         return self.model.params.platform_prior if self.mode == "supermarket" else 0.0
 
     def introductions(
-        self, project: Project, gap: list[float], rng: np.random.Generator
+        self,
+        project: Project,
+        gap: list[float],
+        rng: np.random.Generator,
+        exclude: set[int] | frozenset[int] = frozenset(),
     ) -> list[tuple[Actor, str, float]]:
         """Strangers introduced by a broker (``brokered``) or shown by the platform
-        (``platform``), each with its prior evidence."""
+        (``platform``), each with its prior evidence.
+
+        A broker introduces the most complementary of the actors it could introduce: idle,
+        not tied to the initiator and not in ``exclude`` (the initiator and the candidates
+        partner search has already), each once. Until 2026-11-29 it chose among all it had
+        drawn, so about half of its introductions went to busy actors, partners, candidates
+        already found, or twice to the same actor."""
         p, m = self.model.params, self.model
         out: list[tuple[Actor, str, float]] = []
         if self.mode == "none":
@@ -129,9 +139,18 @@ class ServiceDesk:
             if broker is not None:
                 # A technology-transfer broker "docks" results across organisations (seed
                 # 002): it introduces actors of other kinds than the initiator's.
-                pool = m._sample_strangers(
+                drawn = m._sample_strangers(
                     gap, 3 * p.broker_introductions, rng, other_than=project.initiator.kind
                 )
+                init_id, net = project.initiator.unique_id, m.network
+                eligible = {
+                    a.unique_id: a
+                    for a in drawn
+                    if not a.busy
+                    and a.unique_id not in exclude
+                    and not net.has_tie(init_id, a.unique_id)
+                }
+                pool = list(eligible.values())  # each actor once, in the order first drawn
                 fit = m.complementarity(pool, gap, project.fields)
                 best = sorted(range(len(pool)), key=fit.__getitem__, reverse=True)  # stable
                 for a in [pool[i] for i in best[: p.broker_introductions]]:

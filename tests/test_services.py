@@ -485,3 +485,40 @@ def test_an_insolvent_insurer_insures_no_one():
         inst.wealth = -1.0
     model.step()
     assert model.projects and all(pr.insurer is None for pr in model.projects)
+
+
+def test_a_broker_introduces_each_actor_once_idle_untied_and_not_yet_a_candidate():
+    """docs/model.md §7.9: a broker introduces ``broker_introductions`` strangers. It chooses
+    among those it could introduce (idle, no tie to the initiator, not a candidate already),
+    each once, and its introductions reach the candidate list as ``brokered`` (with the
+    broker's prior) even when the same actor was also screened as a plain stranger. Until
+    2026-11-29 about half of the introductions were lost that way."""
+    model = _model(integration_mode="contract", brokerage_on=True)
+    desk, net = model.services, model.network
+    checked = {"calls": 0, "introduced": 0}
+    original_intro, original_candidates = desk.introductions, model._candidates
+    last: list = []
+
+    def introductions(project, gap, rng, exclude=frozenset()):
+        out = original_intro(project, gap, rng, exclude)
+        brokered = [a for a, origin, _ in out if origin == "brokered"]
+        ids = [a.unique_id for a in brokered]
+        init = project.initiator.unique_id
+        assert len(ids) == len(set(ids)) <= model.params.broker_introductions
+        for a in brokered:
+            assert not a.busy and a.unique_id not in exclude and not net.has_tie(init, a.unique_id)
+        checked["calls"] += 1
+        checked["introduced"] += len(ids)
+        last[:] = brokered
+        return out
+
+    def candidates(project, gap):
+        out = original_candidates(project, gap)
+        origin = {c.unique_id: o for c, o, _ in out}
+        assert all(origin[a.unique_id] == "brokered" for a in last)
+        last.clear()
+        return out
+
+    desk.introductions, model._candidates = introductions, candidates
+    _run(model, 20)
+    assert checked["introduced"] > 0 and checked["calls"] > 0
