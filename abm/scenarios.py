@@ -16,7 +16,12 @@ SCENARIOS: dict[str, Params] = {
     "baseline": BASELINE,
     # Core mechanisms (issue: core model)
     "low_trust": BASELINE.replace(
-        trust_threshold=0.5, failure_blame=0.8, fairness_tolerance=0.97, trust_decay=0.15
+        # 0.55: above a stranger's trust (1/2), so only trusted partners and introduced
+        # strangers are accepted (at 0.5, as until 2026-11-29, every stranger passed).
+        trust_threshold=0.55,
+        failure_blame=0.8,
+        fairness_tolerance=0.97,
+        trust_decay=0.15,
     ),
     "fair_sharing": BASELINE.replace(sharing_rule="risk_shapley", contract_mode="negotiated"),
     "strict_contracts": BASELINE.replace(contract_mode="strict"),
@@ -37,8 +42,8 @@ SCENARIOS: dict[str, Params] = {
 SCENARIO_DESCRIPTIONS: dict[str, str] = {
     "baseline": "Default ecosystem: trust-based partner choice, Shapley sharing, contracted "
     "service institutions, moderate policy support.",
-    "low_trust": "A suspicious culture: higher acceptance threshold, harsher blame for failure "
-    "and unfair splits, faster forgetting.",
+    "low_trust": "A suspicious culture: higher acceptance threshold (strangers are refused "
+    "unless introduced), harsher blame for failure and unfair splits, faster forgetting.",
     "fair_sharing": "Negotiated contracts that split returns by risk-corrected Shapley values.",
     "strict_contracts": "Every team signs a strict contract: fixed shares, monitoring costs, "
     "penalties for withholding.",

@@ -311,3 +311,20 @@ def test_the_set_of_institutions_follows_openings_and_closures() -> None:
     model.close_institution(closed)
     model.step()
     assert model._institutions == living - {closed}
+
+
+def test_in_a_low_trust_culture_strangers_are_refused_unless_introduced() -> None:
+    """The ``low_trust`` scenario's "higher acceptance threshold" must screen out strangers:
+    with no ties yet and no institutions to introduce anyone, no team of two or more forms in
+    the first step, while the baseline threshold lets strangers in. At 0.5, as until
+    2026-11-29, a stranger's trust (1/2) passed the threshold and the scenario's threshold
+    did nothing."""
+    from abm.scenarios import SCENARIOS
+
+    def teams_in_first_step(params) -> int:
+        model = InnovationModel(params, rng=4, integration_mode="none")
+        model.step()
+        return sum(pr.n > 1 for pr in model.projects)
+
+    assert teams_in_first_step(SCENARIOS["baseline"]) > 0
+    assert teams_in_first_step(SCENARIOS["low_trust"]) == 0
