@@ -537,6 +537,7 @@ class InnovationModel(mesa.Model):
                     seen.add(uid)
                     out.append((a, origin, prior))
 
+        stranger_prior = self.services.stranger_prior()
         if p.trust_on:  # known partners first, then friends of friends, then strangers
             neighbours = list(self.network.partners(init.unique_id))
             # An actor's ties leave the network with it, so every partner is in the index.
@@ -546,7 +547,9 @@ class InnovationModel(mesa.Model):
                 k = min(p.n_friends_of_friends, len(fof_list))
                 if k:  # rng.choice(len(fof_list), size=k, replace=False): the same draws
                     picks = sample_without_replacement(rng, len(fof_list), k)
-                    add([index.get(fof_list[i]) for i in picks], "direct", 0.0)
+                    # A friend of a friend has no tie yet: a stranger, with a stranger's prior
+                    # (the platform's credibility monitoring in supermarket mode).
+                    add([index[fof_list[i]] for i in picks], "direct", stranger_prior)
             screened = self._sample_strangers(gap, p.n_strangers, rng)
         else:
             # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
@@ -558,7 +561,7 @@ class InnovationModel(mesa.Model):
         intros = self.services.introductions(project, gap, self.rngs["services"], exclude=seen)
         for a, origin, prior in intros:
             add([a], origin, prior)
-        add(screened, "direct", self.services.stranger_prior())
+        add(screened, "direct", stranger_prior)
         cost = p.search_cost * len(screened)  # every stranger screened costs a search
         self.tally["transaction_costs"] += cost
         self._pay(init, cost, "transaction_costs")
@@ -1098,7 +1101,9 @@ class InnovationModel(mesa.Model):
             )
         for b, m in enumerate(project.members):
             if detected[b]:
-                self.services.publicise_defection(m.unique_id)
+                self.services.publicise_defection(
+                    m.unique_id, [o.unique_id for o in project.members if o is not m]
+                )
             if not project.success:
                 m.record_outcome(False, -float(project.borne[b]))
         self.services.record_service_ties(project)

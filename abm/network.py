@@ -289,10 +289,15 @@ class TrustNetwork:
         self._version += 1
         return fresh
 
-    def add_negative_to_all(self, j: int, amount: float) -> None:
-        """Public defection (platform reputation): everyone's view of ``j`` gets worse."""
+    def add_negative_to_all(
+        self, j: int, amount: float, *, except_from: Iterable[int] = ()
+    ) -> None:
+        """Public defection (platform reputation): everyone's view of ``j`` gets worse, except
+        the views of ``except_from``, who saw the defection themselves and have recorded it."""
         self.public_negative[j] = self.public_negative.get(j, 0.0) + amount
-        slots = np.fromiter(self._in.get(j, {}).values(), dtype=np.int64)
+        skip = set(except_from)
+        into = self._in.get(j, {})
+        slots = np.fromiter((s for i, s in into.items() if i not in skip), dtype=np.int64)
         if len(slots):
             self.s[slots] += amount
             self._refresh(slots)

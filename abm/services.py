@@ -19,6 +19,7 @@ principal, which pays project expenses and is booked as ``project_spending`` lik
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -258,10 +259,12 @@ class ServiceDesk:
             self._credit(project.marketer, commission, fee=True)
         return net
 
-    def publicise_defection(self, uid: int) -> None:
-        """On the supermarket platform a detected defection lowers everyone's trust in ``uid``."""
+    def publicise_defection(self, uid: int, witnesses: Iterable[int] = ()) -> None:
+        """On the supermarket platform a detected defection lowers everyone's trust in ``uid``;
+        the ``witnesses`` (its teammates, whose own evidence already counts the detection) are
+        not told twice (until 2026-11-29 they were)."""
         if self.mode == "supermarket":
-            self.model.network.add_negative_to_all(uid, 1.0)
+            self.model.network.add_negative_to_all(uid, 1.0, except_from=witnesses)
 
     def record_service_ties(self, project: Project) -> None:
         """The initiator (who signs the service contract) and the institutions that served the

@@ -281,6 +281,23 @@ def test_public_record_decays_with_the_evidence():
     assert math.isclose(net.edge(3, 2)["s"], 0.81)
 
 
+def test_a_public_defection_is_not_told_twice_to_its_witnesses():
+    """Supermarket platform: a detected defection by 2 adds one unit of negative evidence to
+    every tie into 2 and to the public record, except the ties of the witnesses (2's teammates),
+    whose own evidence already counts the detection. By hand: 1 → 2 (a witness) keeps s = 1,
+    3 → 2 goes from 0 to 1, trust (0+1)/(0+1+2) = 1/3."""
+    net = make_net()
+    for uid in (1, 2, 3):
+        net.add_actor(uid, "maker")
+    net.record(1, 2, positive=0.0, negative=1.0, step=1)  # the witness's own detection
+    net.record(3, 2, positive=0.0, negative=0.0, step=1)
+    net.add_negative_to_all(2, 1.0, except_from=[1])
+    assert net.edge(1, 2)["s"] == 1.0
+    assert net.edge(3, 2)["s"] == 1.0
+    assert math.isclose(net.trust(3, 2), 1.0 / 3.0)
+    assert net.public_negative[2] == 1.0
+
+
 def test_stage_thresholds_can_change_on_a_running_network():
     """A live change of the stage thresholds reclassifies every edge at once (by hand: one
     success each, trust 2/3 and one project; with thresholds 0.6 / 1 project it is in

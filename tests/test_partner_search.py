@@ -328,3 +328,28 @@ def test_in_a_low_trust_culture_strangers_are_refused_unless_introduced() -> Non
 
     assert teams_in_first_step(SCENARIOS["baseline"]) > 0
     assert teams_in_first_step(SCENARIOS["low_trust"]) == 0
+
+
+def test_on_the_supermarket_platform_every_untied_candidate_starts_with_its_prior() -> None:
+    """docs/model.md deviation 24: on the supermarket platform "every stranger, also one found
+    by the initiator's own search, starts with ``platform_prior``". A friend of a friend has no
+    tie to the initiator, so it is a stranger too; until 2026-11-29 it started with no prior
+    evidence and ranked below the platform's strangers."""
+    model = InnovationModel(
+        rng=11,
+        n_makers=7,
+        n_universities=0,
+        n_enterprises=0,
+        integration_mode="supermarket",
+        n_strangers=0,
+    )
+    m = model.actors_of("maker")
+    for a, b in [(m[0], m[1]), (m[1], m[0]), (m[1], m[2]), (m[1], m[3])]:
+        model.network.record(a.unique_id, b.unique_id, positive=1.0, negative=0.0, step=0)
+    project = Project(
+        initiator=m[0], stage="idea", required=np.ones(4), fields=np.array([0]), value=1.0
+    )
+    got = model._candidates(project, [1.0, 1.0, 1.0, 1.0])
+    untied = {c.unique_id: prior for c, _, prior in got if c is not m[1]}
+    assert {m[2].unique_id, m[3].unique_id} <= set(untied)  # the friends of friends
+    assert set(untied.values()) == {model.params.platform_prior}

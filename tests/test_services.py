@@ -522,3 +522,25 @@ def test_a_broker_introduces_each_actor_once_idle_untied_and_not_yet_a_candidate
     desk.introductions, model._candidates = introductions, candidates
     _run(model, 20)
     assert checked["introduced"] > 0 and checked["calls"] > 0
+
+
+def test_a_defection_is_made_public_to_all_but_the_teammates_who_saw_it():
+    """The model tells the platform who witnessed each detected defection: the withholder's
+    teammates, whose trust in it already took the detection as evidence."""
+    model = _model(integration_mode="supermarket", contract_mode="strict")
+    calls: list[tuple[int, set[int]]] = []
+    original = model.services.publicise_defection
+
+    def spy(uid, witnesses=()):
+        calls.append((uid, set(witnesses)))
+        return original(uid, witnesses)
+
+    model.services.publicise_defection = spy
+    for _ in range(30):
+        model.step()
+        for pr in model.projects:
+            ids = {m.unique_id for m in pr.members}
+            for m, caught in zip(pr.members, pr.detected, strict=True):
+                if caught:
+                    assert (m.unique_id, ids - {m.unique_id}) in calls
+    assert calls, "pick a setting where someone is caught"
