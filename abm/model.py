@@ -152,6 +152,7 @@ class Project:
     withheld: list[bool] = field(default_factory=list)
     detected: list[bool] = field(default_factory=list)
     outlays: np.ndarray | None = None
+    grants: list[float] = field(default_factory=list)  # each member's subsidy on its outlay
     external: np.ndarray = field(default_factory=lambda: np.zeros(4))  # services' resources
     spread_factor: float = 1.0
     conversion_boost: float = 0.0
@@ -848,11 +849,13 @@ class InnovationModel(mesa.Model):
         for m, cost in zip(project.members, outlays, strict=True):
             self._pay(m, cost, "project_spending")
         self.services.serve(project)
-        for m, cost in zip(project.members, outlays, strict=True):
+        grants = project.grants = [0.0] * project.n
+        for idx, (m, cost) in enumerate(zip(project.members, outlays, strict=True)):
             if m.kind == "maker" and cost > 0:
                 grant = min(self.subsidy_pool, p.subsidy_rate * self._policy(m) * cost)
                 self.subsidy_pool -= grant
                 m.wealth += grant
+                grants[idx] = grant
                 self.cum["cum_policy_spending"] += grant
 
     # ------------------------------------------------------------------ 6. execution
@@ -935,8 +938,12 @@ class InnovationModel(mesa.Model):
         payouts = self.services.settle_failure(project).tolist()
         borne = [b - x for b, x in zip(split, payouts, strict=True)]  # after insurance
         for idx, m in enumerate(project.members):
-            if m.kind == "maker" and borne[idx] > 0:
-                comp = min(self.fault_fund, p.fault_tolerance_share * self._policy(m) * borne[idx])
+            # The fund compensates what the maker lost: its borne loss less the subsidy it got
+            # on this outlay (until 2026-11-29 the subsidy was not netted, so a failure could
+            # leave a maker better off).
+            uncovered = borne[idx] - (project.grants[idx] if project.grants else 0.0)
+            if m.kind == "maker" and uncovered > 0:
+                comp = min(self.fault_fund, p.fault_tolerance_share * self._policy(m) * uncovered)
                 self.fault_fund -= comp
                 m.wealth += comp
                 borne[idx] -= comp

@@ -426,3 +426,33 @@ def test_co_construction_discounts_the_commission_and_books_by_capacity() -> Non
     assert tra.wealth - wt == _ap(0.615)
     assert (fin.revenue, tra.revenue) == (_ap(0.345), _ap(0.115))
     assert model.services.cum["cum_service_fees"] == _ap(0.46)
+
+
+def test_a_failure_never_leaves_a_maker_better_off_through_the_fault_fund() -> None:
+    """The fund compensates a share of what a maker lost on a failed project: its borne loss
+    less the subsidy it received on the same outlay. With no insurance and full compensation,
+    a compensated maker's net cash from the project (subsidy − borne loss after the fund) is
+    never positive. Until 2026-11-29 the subsidy was not netted and 7.5 % of failed makers
+    gained at a fault-tolerance share of 1. (A maker that bears a small share of the loss
+    under a negotiated contract may still end above its subsidy without the fund: that is loss
+    sharing, not compensation.)"""
+    from abm.model import InnovationModel
+
+    model = InnovationModel(
+        rng=5,
+        insurance_cover=0.0,
+        fault_tolerance_share=1.0,
+        subsidy_rate=0.8,
+        fault_budget=1000.0,
+    )
+    compensated = 0
+    for _ in range(40):
+        model.step()
+        for pr in model.projects:
+            if pr.success:
+                continue
+            for i, m in enumerate(pr.members):
+                if m.kind == "maker" and pr.borne[i] < pr.loss_split[i]:  # the fund paid
+                    compensated += 1
+                    assert pr.grants[i] - pr.borne[i] <= 1e-12, (pr.grants[i], pr.borne[i])
+    assert compensated > 0, "the fund should have paid someone"
