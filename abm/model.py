@@ -390,6 +390,7 @@ class InnovationModel(mesa.Model):
                 f"(living institutions: {living or 'none'})"
             )
         self.services.close(inst)
+        self.flows["closure_wealth"] += inst.wealth  # its cash leaves the books with it
         self._remove_actor(inst)
 
     def set_live(self, **changes: Any) -> None:

@@ -544,3 +544,14 @@ def test_a_defection_is_made_public_to_all_but_the_teammates_who_saw_it():
                 if caught:
                     assert (m.unique_id, ids - {m.unique_id}) in calls
     assert calls, "pick a setting where someone is caught"
+
+
+def test_a_closed_institutions_cash_leaves_the_books_as_a_booked_flow():
+    """docs/model.md §7.12: closing an institution takes its cash out of the model, and the
+    flow ``closure_wealth`` books exactly that, so money stays accounted for."""
+    model = _run(_model(integration_mode="contract"), 10)
+    inst = model.actors_of("finance")[0]
+    before, booked = model.total_money(), model.flows.get("closure_wealth", 0.0)
+    model.close_institution(inst.unique_id)
+    assert inst.wealth != 0.0
+    assert math.isclose(before - model.total_money(), model.flows["closure_wealth"] - booked)
