@@ -1235,11 +1235,26 @@ class InnovationModel(mesa.Model):
                 self._remove_actor(m)
                 self.tally["new_makers_exited"] += 1
         spirit = float(np.mean([m.maker_spirit for m in makers])) if makers else 0.5
-        incentive = 1.0 + p.training_intensity + (p.award_size * p.n_awards > 0) * 0.5
+        incentive = self.entry_incentive()
         for _ in range(rng.poisson(p.entry_rate * p.n_makers * spirit * incentive)):
             self._add_actor("maker", rng, wealth=p.initial_maker_wealth)
             self.flows["entry_endowment"] += p.initial_maker_wealth
             self.tally["new_makers_entered"] += 1
+
+    def entry_incentive(self) -> float:
+        """Factor on the entry rate from policy (seed 000's training and incentives): 1, plus
+        ``training_intensity`` where universities run makerspaces, plus up to ½ from contests,
+        growing with the prizes of a contest relative to what a new team brings.
+
+        Until 2026-11-29 training counted with no makerspace to train in, and any prize at all
+        gave the full ½, so the size of the awards had no effect on entry.
+        """
+        p = self.params
+        makerspaces = p.training_capacity > 0 and bool(self._by_kind["university"])
+        training = p.training_intensity if makerspaces else 0.0
+        prizes = p.award_size * p.n_awards
+        contests = 0.5 * prizes / (prizes + p.initial_maker_wealth) if prizes > 0 else 0.0
+        return 1.0 + training + contests
 
     def _rescue(self, maker: MakerTeam) -> bool:
         """Fault tolerance (seed 000): a broke team that has failed since its last rescue (the

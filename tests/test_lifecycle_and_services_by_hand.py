@@ -14,6 +14,7 @@ worked out in its docstring, not read from the model.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -244,10 +245,12 @@ class _PoissonRecorder:
 
 def test_entry_scales_with_the_initial_number_of_teams_and_the_survivors_spirit() -> None:
     """ODD §7.11 step 6: entries ~ Poisson(entry_rate × n_makers (initial) × mean maker spirit ×
-    (1 + training_intensity + ½·[awards offered])). Three initial teams, one exits this step
-    (broke, never failed); the two left have spirit 0.4 and 0.8 (mean 0.6). entry_rate 0.05,
-    training_intensity 0.1 (no university, so nobody is trained), awards offered (none won: no
-    successes): mean 0.05 × 3 × 0.6 × 1.6 = 0.144. Two entrants bring 8 each."""
+    (1 + training + contests)). Three initial teams, one exits this step (broke, never failed);
+    the two left have spirit 0.4 and 0.8 (mean 0.6). entry_rate 0.05; training_intensity 0.1
+    but no university, so no makerspace: training term 0; one prize of 5 against an endowment
+    of 8: contests ½ · 5/13 (none won: no successes): mean 0.05 × 3 × 0.6 × (1 + 5/26) =
+    0.09 × 31/26. Two entrants bring 8 each. (Until 2026-11-29 the factor was 1.6, training
+    counted without makerspaces and any prize gave the full ½: mean 0.144.)"""
     model = _model(
         n_makers=3,
         initial_maker_wealth=8.0,
@@ -259,7 +262,7 @@ def test_entry_scales_with_the_initial_number_of_teams_and_the_survivors_spirit(
     rec = _PoissonRecorder(model.rngs["lifecycle"], k=2)
     model.rngs["lifecycle"] = rec
     model.lifecycle()
-    assert rec.means == [_ap(0.144)]
+    assert rec.means == [_ap(0.09 * 31.0 / 26.0)]
     new = model.actors_of("maker")[2:]
     assert len(new) == 2 and [m.wealth for m in new] == [8.0, 8.0]
     assert model.flows["entry_endowment"] == 16.0
@@ -456,3 +459,19 @@ def test_a_failure_never_leaves_a_maker_better_off_through_the_fault_fund() -> N
                     compensated += 1
                     assert pr.grants[i] - pr.borne[i] <= 1e-12, (pr.grants[i], pr.borne[i])
     assert compensated > 0, "the fund should have paid someone"
+
+
+def test_the_entry_incentive_by_hand() -> None:
+    """docs/model.md §7.11, entry: 1 + training (where makerspaces exist) + ½·P/(P + w), with P
+    the prizes of one contest and w a new team's endowment. By hand at the defaults (training
+    0.1, three prizes of 5, w = 8): 1 + 0.1 + 0.5 · 15/23; without universities the training
+    term is 0; without prizes the contest term is 0; and the factor grows with the prize."""
+    from abm.model import InnovationModel
+
+    model = InnovationModel(rng=1)
+    assert math.isclose(model.entry_incentive(), 1.0 + 0.1 + 0.5 * 15.0 / 23.0)
+    no_unis = InnovationModel(rng=1, n_universities=0)
+    assert math.isclose(no_unis.entry_incentive(), 1.0 + 0.5 * 15.0 / 23.0)
+    assert math.isclose(InnovationModel(rng=1, award_size=0.0).entry_incentive(), 1.1)
+    by_prize = [InnovationModel(rng=1, award_size=a).entry_incentive() for a in (0.5, 5, 50)]
+    assert by_prize == sorted(by_prize) and by_prize[0] < by_prize[-1] < 1.6
