@@ -725,9 +725,7 @@ class InnovationModel(mesa.Model):
         p_est = self._expected_success(project)
         total = project.committed_total
         share = offered / total if total > 0 else 0.0
-        expected = (
-            p_est * project.value * self._conversion(project, cand) * self._kept_from_imitators()
-        ) * share
+        expected = p_est * project.value * self._conversion(project, cand) * share
         return cand.accepts(
             trust_in_initiator=1.0,
             threshold=None,
@@ -752,9 +750,7 @@ class InnovationModel(mesa.Model):
         p_est = self._expected_success(project, offer, cand)
         total = project.committed_total + offered
         share = offered / total if total > 0 else 0.0
-        expected = (
-            p_est * project.value * self._conversion(project, cand) * self._kept_from_imitators()
-        ) * share
+        expected = p_est * project.value * self._conversion(project, cand) * share
         trust_in = self.network.trust(cand.unique_id, init.unique_id, prior)
         outlay = outlay_from(offer[FUNDS], offered, p.inkind_cost)
         threshold = p.trust_threshold if p.trust_on else None
@@ -892,7 +888,7 @@ class InnovationModel(mesa.Model):
         self.tally["equipment_coverage"].append(kappa_list[EQUIPMENT])
         if success:
             conv = self._conversion(project) + project.conversion_boost
-            conv = min(1.0, conv) * self._kept_from_imitators()
+            conv = min(1.0, conv) * (1.0 - p.imitation_rate * (1.0 - p.ip_protection))
             project.gross_return = project.value * conv
             self.flows["market_returns"] += project.gross_return
             self.tally["conversion"].append(conv)
@@ -904,12 +900,6 @@ class InnovationModel(mesa.Model):
                     own=m is project.initiator,
                     per_stage=p.successes_per_stage,
                 )
-
-    def _kept_from_imitators(self) -> float:
-        """Share of a success's market returns the team keeps: imitators take
-        ``imitation_rate`` × (1 − ``ip_protection``) of it."""
-        p = self.params
-        return 1.0 - p.imitation_rate * (1.0 - p.ip_protection)
 
     def _conversion(self, project: Project, extra_member: Actor | None = None) -> float:
         p = self.params

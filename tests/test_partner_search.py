@@ -3,13 +3,12 @@
 DESIGN §3: a candidate accepts if its expected share under the likely contract beats its
 outside option. docs/model.md §7.3 writes the test as
 
-    p̂ · V · conversion · kept · (offer units / all committed units) ≥ (1 + outside_option) · outlay,
+    p̂ · V · conversion · (offer units / all committed units) ≥ (1 + outside_option) · outlay,
 
 with p̂ the success probability of DESIGN §6 for the team *with the candidate in it* and the
 trust synergy set to zero: p̂ = base(stage) × Π_d κ_d^w_d × (0.5 + 0.5 · mean capability) ×
-technology, and kept = 1 − imitation_rate · (1 − ip_protection) the share of returns that
-imitators leave to the team (full IP protection in ``_setup``: kept = 1). The golden numbers
-below are computed from these formulas by hand, not by the model.
+technology. The golden numbers below are computed from these formulas by hand, not by the
+model.
 """
 
 from __future__ import annotations
@@ -26,19 +25,12 @@ from abm.rules import left_sum
 HALF = [0.5, 0.5, 0.5, 0.5]  # the initiator's and the candidate's commitments
 
 
-def _setup(
-    candidate_capability: float, ip_protection: float = 1.0
-) -> tuple[InnovationModel, Project]:
+def _setup(candidate_capability: float) -> tuple[InnovationModel, Project]:
     """Initiator with capability 0 holding half of a (1, 1, 1, 1) requirement; a candidate
     offering the other half; the project's value V is where the decision turns on whether the
-    candidate's capability counts in p̂ (with full IP protection, nothing leaks)."""
+    candidate's capability counts in p̂."""
     model = InnovationModel(
-        rng=3,
-        n_makers=2,
-        n_universities=0,
-        n_enterprises=0,
-        integration_mode="none",
-        ip_protection=ip_protection,
+        rng=3, n_makers=2, n_universities=0, n_enterprises=0, integration_mode="none"
     )
     p = model.params
     init, cand = model.actors_of("maker")
@@ -85,17 +77,6 @@ def test_a_capable_candidate_joins_where_an_incapable_one_declines(
     )
     assert threshold_ok, "the test needs the default trust threshold to let a stranger in"
     assert model._accepts(cand, project.initiator, project, HALF, 0.0) is joins
-
-
-def test_a_candidate_counts_what_imitators_will_take() -> None:
-    """The expected share is what the team keeps: with no IP protection imitators take
-    imitation_rate (0.4) of the returns, so the capable candidate's 1.2 × (outlay plus outside
-    option) falls to 1.2 × 0.6 = 0.72 × and it declines. Until 2026-11-29 the expectation left
-    imitation out and the decision did not depend on ``ip_protection``."""
-    model, project = _setup(candidate_capability=1.0, ip_protection=0.0)
-    assert model.params.imitation_rate == 0.4
-    cand = model.actors_of("maker")[1]
-    assert model._accepts(cand, project.initiator, project, HALF, 0.0) is False
 
 
 def test_a_broke_initiator_drops_its_initiative_before_searching() -> None:
