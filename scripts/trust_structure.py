@@ -5,7 +5,8 @@ behavioural test (tests/test_behaviour_core.py) does not find it at the model's 
 population (the opposite until 2026-11-29, no clear difference since). This script takes the
 collaboration graph apart, with the behavioural batch's seeds and window (steps 1–60, default
 population), for trust-based choice, random choice and trust-based choice without triadic
-closure, and reports per setting, averaged over steps:
+closure (each also without brokers for the last pair), and reports per setting, averaged over
+steps:
 
 * the share of innovators with fewer than two partners (their local clustering is 0 by
   networkx's convention and pulls the average down);
@@ -28,7 +29,7 @@ These are post-hoc diagnostics, reported in docs/validation.md, not tests.
 
 Usage::
 
-    .venv/bin/python scripts/trust_structure.py            # 20 seeds, 2 workers, about 40 s
+    .venv/bin/python scripts/trust_structure.py            # 20 seeds, 2 workers, about 1 min
     .venv/bin/python scripts/trust_structure.py --seeds 5 --workers 1
 """
 
@@ -161,6 +162,8 @@ def main(argv: list[str] | None = None) -> None:
         "trust on": {},
         "trust off": scenario_overrides("trust_off"),
         "no triadic closure": {"triadic_closure_on": False},
+        "no brokers": {"brokerage_on": False},
+        "no brokers, no triadic closure": {"brokerage_on": False, "triadic_closure_on": False},
     }
     out: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
@@ -171,16 +174,21 @@ def main(argv: list[str] | None = None) -> None:
             res = list(pool.map(one_run, [(over, s, SHORT) for s in seeds]))
             out[name] = np.array([r[0] for r in res])
             counts[name] = np.sum([r[1] for r in res], axis=0)
-    for other in ("trust off", "no triadic closure"):
+    pairs = (
+        ("trust on", "trust off"),
+        ("trust on", "no triadic closure"),
+        ("no brokers", "no brokers, no triadic closure"),
+    )
+    for first, other in pairs:
         print(
             f"\ndefault population, steps 1–{SHORT}, {args.seeds} paired seeds "
-            f"(trust on − {other} ± SE):"
+            f"({first} − {other} ± SE):"
         )
         for i, label in enumerate(MEASURES):
-            on, off = out["trust on"][:, i], out[other][:, i]
+            on, off = out[first][:, i], out[other][:, i]
             mean, se, _ = paired_difference(on, off)
             print(
-                f"  {label}: trust on {on.mean():.3f}, {other} {off.mean():.3f}, "
+                f"  {label}: {first} {on.mean():.3f}, {other} {off.mean():.3f}, "
                 f"difference {mean:+.3f} ± {se:.3f} (z = {mean / se:.1f})"
             )
     print(f"\nnewcomers (makers entered < {NEW} steps before), summed over the seeds:")

@@ -163,7 +163,15 @@ def all_configs() -> list[Config]:
         Config("baseline", LONG),  # integration_mode "contract"
         Config("baseline_default_population", SHORT, small=False),
         Config("trust_off_default_population", SHORT, scenario_overrides("trust_off"), False),
-        Config("no_triadic_default_population", SHORT, {"triadic_closure_on": False}, False),
+        # triadic closure on vs off, without brokers (their vouched introductions crowd friends
+        # of friends out of teams: docs/validation.md)
+        Config("no_brokers_default_population", SHORT, {"brokerage_on": False}, False),
+        Config(
+            "no_brokers_no_triadic_default_population",
+            SHORT,
+            {"brokerage_on": False, "triadic_closure_on": False},
+            False,
+        ),
         Config("fair_sharing", LONG, scenario_overrides("fair_sharing")),
         Config("strict_contracts", LONG, scenario_overrides("strict_contracts")),
         Config("fault_tolerant", LONG, scenario_overrides("fault_tolerant")),
