@@ -236,33 +236,42 @@ def test_vectorised_stage_codes_match_scalar_classifier(trusts, projects):
     assert codes.tolist() == expected
 
 
-@given(
-    trusts=st.lists(st.floats(0.0, 1.0), min_size=0, max_size=20),
-    projects=st.lists(st.integers(0, 12), min_size=20, max_size=20),
-    t_lo=st.sampled_from([0.0, 0.5, 0.6, 0.75, 1.0]),
-    t_up=st.sampled_from([0.0, 0.25, 0.6, 0.75, 1.0]),
-    p_lo=st.integers(0, 6),
-    p_up=st.integers(0, 6),
-)
-def test_unchecked_stage_codes_match_checked(trusts, projects, t_lo, t_up, p_lo, p_up):
+@st.composite
+def stage_cases(draw, min_size: int):
+    """Trusts, joint-project counts as long, and ordered stage thresholds (consolidation trust,
+    cooperation trust, consolidation projects, cooperation projects), equal ones and trust on
+    a threshold included."""
+    trusts = draw(st.lists(st.floats(0.0, 1.0), min_size=min_size, max_size=20))
+    projects = draw(st.lists(st.integers(0, 12), min_size=20, max_size=20))[: len(trusts)]
+    t_lo, t_up = (
+        draw(st.sampled_from([0.0, 0.5, 0.6, 0.75, 1.0])),
+        draw(st.sampled_from([0.0, 0.25, 0.6, 0.75, 1.0])),
+    )
+    p_lo, p_up = draw(st.integers(0, 6)), draw(st.integers(0, 6))
+    limits = (min(t_lo, t_up), max(t_lo, t_up), min(p_lo, p_up), max(p_lo, p_up))
+    return trusts, projects, limits
+
+
+def _stage_kw(limits: tuple[float, float, int, int]) -> dict[str, float]:
+    """The checked rules' keyword arguments for ordered ``limits``."""
+    return dict(
+        consolidation_trust=limits[0],
+        cooperation_trust=limits[1],
+        consolidation_projects=limits[2],
+        cooperation_projects=limits[3],
+    )
+
+
+@given(stage_cases(min_size=0))
+def test_unchecked_stage_codes_match_checked(case):
     """The network's unchecked codes equal trust_stage_codes' for ordered thresholds (equal
     ones and trust on a threshold included)."""
     from abm.rules.trust import trust_stage_codes, trust_stage_codes_unchecked
 
-    kw = dict(
-        consolidation_trust=min(t_lo, t_up),
-        cooperation_trust=max(t_lo, t_up),
-        consolidation_projects=min(p_lo, p_up),
-        cooperation_projects=max(p_lo, p_up),
-    )
-    trust, n = np.array(trusts), np.array(projects[: len(trusts)], dtype=np.int64)
-    expected = trust_stage_codes(trust, n, **kw)
-    codes = trust_stage_codes_unchecked(
-        trust,
-        n,
-        np.array([kw["consolidation_trust"], kw["cooperation_trust"]]),
-        np.array([kw["consolidation_projects"], kw["cooperation_projects"]]),
-    )
+    trusts, projects, limits = case
+    trust, n = np.array(trusts), np.array(projects, dtype=np.int64)
+    expected = trust_stage_codes(trust, n, **_stage_kw(limits))
+    codes = trust_stage_codes_unchecked(trust, n, np.array(limits[:2]), np.array(limits[2:]))
     assert codes.tolist() == expected.tolist()
 
 
@@ -278,34 +287,20 @@ def test_unchecked_beta_trust_same_bits_on_floats_and_arrays(pairs):
     assert floats == [beta_trust(p, n) for p, n in pairs]
 
 
-@given(
-    trusts=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=20),
-    projects=st.lists(st.integers(0, 12), min_size=20, max_size=20),
-    t_lo=st.sampled_from([0.0, 0.5, 0.6, 0.75, 1.0]),
-    t_up=st.sampled_from([0.0, 0.25, 0.6, 0.75, 1.0]),
-    p_lo=st.integers(0, 6),
-    p_up=st.integers(0, 6),
-)
-def test_scalar_stage_code_matches_the_array_codes(trusts, projects, t_lo, t_up, p_lo, p_up):
+@given(stage_cases(min_size=1))
+def test_scalar_stage_code_matches_the_array_codes(case):
     """The network's per-tie stage code equals its vectorised one (and the checked rule's) for
     ordered thresholds, equal ones and trust on a threshold included."""
     from abm.rules.trust import trust_stage_code_unchecked, trust_stage_codes_unchecked
 
-    limits = (min(t_lo, t_up), max(t_lo, t_up), min(p_lo, p_up), max(p_lo, p_up))
-    n = projects[: len(trusts)]
+    trusts, n, limits = case
     codes = [trust_stage_code_unchecked(t, k, *limits) for t, k in zip(trusts, n, strict=True)]
     arrays = trust_stage_codes_unchecked(
         np.array(trusts), np.array(n), np.array(limits[:2]), np.array(limits[2:])
     )
     assert codes == arrays.tolist()
-    kw = dict(
-        consolidation_trust=limits[0],
-        cooperation_trust=limits[1],
-        consolidation_projects=limits[2],
-        cooperation_projects=limits[3],
-    )
     assert [TRUST_STAGES[c] for c in codes] == [
-        trust_stage(t, k, **kw) for t, k in zip(trusts, n, strict=True)
+        trust_stage(t, k, **_stage_kw(limits)) for t, k in zip(trusts, n, strict=True)
     ]
 
 
