@@ -256,15 +256,10 @@ def test_plus_and_minus_add_and_subtract_per_resource_bit_for_bit(
 def _referral_setup(**overrides) -> tuple[InnovationModel, list, object]:
     """Maker 0 has partners maker 1 and a transfer institution T. Through maker 1 it reaches
     makers 2 (idle), 5 (busy) and 6 (already its own partner); through T only, makers 3 and 4
-    (T's other clients); maker 1's tie back to maker 0 leads to maker 0 itself."""
-    model = InnovationModel(
-        rng=11,
-        n_makers=7,
-        n_universities=0,
-        n_enterprises=0,
-        integration_mode="none",
-        **overrides,
-    )
+    (T's other clients); maker 1's tie back to maker 0 leads to maker 0 itself. No
+    institutions unless ``overrides`` names an integration mode."""
+    overrides = {"integration_mode": "none", **overrides}
+    model = InnovationModel(rng=11, n_makers=7, n_universities=0, n_enterprises=0, **overrides)
     m = model.actors_of("maker")
     hub = model.add_service("transfer", capacity=10, wealth=10.0)
     net = model.network
@@ -274,6 +269,13 @@ def _referral_setup(**overrides) -> tuple[InnovationModel, list, object]:
         net.record(a.unique_id, b.unique_id, positive=1.0, negative=0.0, step=0)
     m[5].busy = True
     return model, m, hub
+
+
+def _project_of(initiator) -> Project:
+    """A one-field idea-stage project of (1, 1, 1, 1) units led by ``initiator``."""
+    return Project(
+        initiator=initiator, stage="idea", required=np.ones(4), fields=np.array([0]), value=1.0
+    )
 
 
 def test_friends_of_friends_are_idle_innovating_partners_of_innovating_partners() -> None:
@@ -292,9 +294,7 @@ def test_each_friend_of_friend_draw_is_someone_to_ask() -> None:
     2026-11-29 the draw was over all partners' partners not yet candidates, makers 2, 3, 4 and
     the busy 5: maker 2 came up in a quarter of the searches, T's clients in half."""
     model, m, _ = _referral_setup(n_friends_of_friends=1, n_strangers=0)
-    project = Project(
-        initiator=m[0], stage="idea", required=np.ones(4), fields=np.array([0]), value=1.0
-    )
+    project = _project_of(m[0])
     for _ in range(50):
         got = {a.unique_id for a, _, _ in model._candidates(project, [1.0, 1.0, 1.0, 1.0])}
         assert got == {m[1].unique_id, m[6].unique_id, m[2].unique_id}
@@ -334,22 +334,11 @@ def test_on_the_supermarket_platform_every_untied_candidate_starts_with_its_prio
     """docs/model.md deviation 24: on the supermarket platform "every stranger, also one found
     by the initiator's own search, starts with ``platform_prior``". A friend of a friend has no
     tie to the initiator, so it is a stranger too; until 2026-11-29 it started with no prior
-    evidence and ranked below the platform's strangers."""
-    model = InnovationModel(
-        rng=11,
-        n_makers=7,
-        n_universities=0,
-        n_enterprises=0,
-        integration_mode="supermarket",
-        n_strangers=0,
-    )
-    m = model.actors_of("maker")
-    for a, b in [(m[0], m[1]), (m[1], m[0]), (m[1], m[2]), (m[1], m[3])]:
-        model.network.record(a.unique_id, b.unique_id, positive=1.0, negative=0.0, step=0)
-    project = Project(
-        initiator=m[0], stage="idea", required=np.ones(4), fields=np.array([0]), value=1.0
-    )
-    got = model._candidates(project, [1.0, 1.0, 1.0, 1.0])
-    untied = {c.unique_id: prior for c, _, prior in got if c is not m[1]}
-    assert {m[2].unique_id, m[3].unique_id} <= set(untied)  # the friends of friends
+    evidence and ranked below the platform's strangers. The ties of ``_referral_setup``: maker 2
+    is maker 0's friend of a friend."""
+    model, m, _ = _referral_setup(integration_mode="supermarket", n_strangers=0)
+    got = model._candidates(_project_of(m[0]), [1.0, 1.0, 1.0, 1.0])
+    init, net = m[0].unique_id, model.network
+    untied = {c.unique_id: prior for c, _, prior in got if not net.has_tie(init, c.unique_id)}
+    assert m[2].unique_id in untied  # the friend of a friend
     assert set(untied.values()) == {model.params.platform_prior}
