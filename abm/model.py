@@ -540,6 +540,9 @@ class InnovationModel(mesa.Model):
                     out.append((a, origin, prior))
 
         stranger_prior = self.services.stranger_prior()
+        # How many candidates a search looks at, with trust or without: trust changes which
+        # actors are asked, not how widely an initiator searches (docs/model.md, 7.3).
+        breadth = p.n_strangers + p.n_friends_of_friends + p.max_team_size
         if p.trust_on:  # known partners first, then friends of friends, then strangers
             neighbours = list(self.network.partners(init.unique_id))
             # An actor's ties leave the network with it, so every partner is in the index.
@@ -552,12 +555,16 @@ class InnovationModel(mesa.Model):
                     # A friend of a friend has no tie yet: a stranger, with a stranger's prior
                     # (the platform's credibility monitoring in supermarket mode).
                     add([index[fof_list[i]] for i in picks], "direct", stranger_prior)
-            screened = self._sample_strangers(gap, p.n_strangers, rng)
+            # Strangers fill the places the network leaves, at least n_strangers of them: an
+            # initiator with few ties searches as widely as under random choice, where it has
+            # no trust to go on either. Until 2026-11-29 it screened n_strangers whatever its
+            # ties, so newcomers searched a third as widely with trust on as with it off.
+            k = max(p.n_strangers, breadth - len(out))
+            screened = self._sample_strangers(gap, k, rng)
         else:
             # Random partner choice (DESIGN §5): no use of the network; everyone is a stranger
-            # to be screened, as many as strangers + friends of friends + one full team.
-            k = p.n_strangers + p.n_friends_of_friends + p.max_team_size
-            screened = self._sample_uniform(k, rng)
+            # to be screened, as many as the search's breadth.
+            screened = self._sample_uniform(breadth, rng)
         # Strangers and introductions come from the index by kind: no look-up needed.
         # Introductions first, so that an actor also screened keeps the introducer's prior.
         intros = self.services.introductions(project, gap, self.rngs["services"], exclude=seen)

@@ -496,13 +496,15 @@ class Params(ParamsBase):
     )
     n_strangers: int = _f(
         4,
-        label="Strangers sampled",
+        label="Strangers sampled (at least)",
         lo=0,
         hi=50,
         step=1,
         unit="candidates",
         group="Partner search",
-        help="Strangers an initiator looks at per search (sampled by kind).",
+        help="Strangers an initiator screens at least per search (sampled by kind). One with "
+        "fewer known candidates screens more, up to strangers + friends of friends + maximum "
+        "team size in all, the number random choice (trust off) screens.",
     )
     n_friends_of_friends: int = _f(
         4,

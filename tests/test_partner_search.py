@@ -292,12 +292,41 @@ def test_each_friend_of_friend_draw_is_someone_to_ask() -> None:
     """With one friend of a friend drawn per search and no strangers, maker 2 (the only one
     that could join) is a candidate in every search, and T's clients never are. Before
     2026-11-29 the draw was over all partners' partners not yet candidates, makers 2, 3, 4 and
-    the busy 5: maker 2 came up in a quarter of the searches, T's clients in half."""
-    model, m, _ = _referral_setup(n_friends_of_friends=1, n_strangers=0)
+    the busy 5: maker 2 came up in a quarter of the searches, T's clients in half. (No
+    strangers: the search's breadth, 0 + 1 + 2, is filled by the three known candidates.)"""
+    model, m, _ = _referral_setup(n_friends_of_friends=1, n_strangers=0, max_team_size=2)
     project = _project_of(m[0])
     for _ in range(50):
         got = {a.unique_id for a, _, _ in model._candidates(project, [1.0, 1.0, 1.0, 1.0])}
         assert got == {m[1].unique_id, m[6].unique_id, m[2].unique_id}
+
+
+@pytest.mark.parametrize(
+    ("initiator", "overrides", "screened"),
+    [
+        # No ties: as wide as random choice, breadth 4 + 4 + 5 = 13 (4 until 2026-11-29).
+        (3, {}, 13),
+        # Makers 1 and 6 (partners) and 2 (friend of a friend) known: 13 − 3 = 10 strangers.
+        (0, {}, 10),
+        # Breadth 4 + 0 + 1 = 5, two known partners: the floor of n_strangers = 4 binds.
+        (0, {"n_friends_of_friends": 0, "max_team_size": 1}, 4),
+        # Random choice: the breadth, whatever the ties.
+        (0, {"trust_on": False}, 13),
+    ],
+)
+def test_strangers_fill_the_places_the_network_leaves(
+    initiator: int, overrides: dict, screened: int
+) -> None:
+    """docs/model.md §7.3: a search looks at n_strangers + n_friends_of_friends +
+    max_team_size candidates with trust on or off; with trust on, the initiator's idle
+    innovating partners and friends of friends come first and strangers fill the rest, at
+    least n_strangers. Every stranger screened costs ``search_cost``, so the cost of one search
+    counts the strangers (hand counts from the ties of ``_referral_setup``)."""
+    model, m, _ = _referral_setup(**overrides)
+    before = model.tally["transaction_costs"]
+    model._candidates(_project_of(m[initiator]), [1.0, 1.0, 1.0, 1.0])
+    cost = model.tally["transaction_costs"] - before
+    assert cost / model.params.search_cost == pytest.approx(screened)
 
 
 def test_the_set_of_institutions_follows_openings_and_closures() -> None:

@@ -89,20 +89,15 @@ def check(key: str, runs: dict[str, list[pd.DataFrame]]) -> sf.Verdict:
     return v
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="clustering 0.497 ± 0.008 (trust-based) vs 0.490 ± 0.007 (random), A−B = +0.007 ± "
-    "0.008, z = 0.85 (20 seeds, 60 steps; at b3ac7b3): inconclusive here, the opposite over "
-    "200 steps (z = −7.8). Random choice spreads ties over more partners, a denser graph; "
-    "relative to a random graph of the same density trust-based choice is the more clustered "
-    "one (see docs/validation.md)",
-)
 def test_trust_based_choice_clusters_the_network(runs):
     """Seed 002 §2.2: trust "can effectively improve the efficiency of cooperation and reduce
     friction and conflict", and cooperation grows through trust-based ties. Trust-based partner
     choice (baseline) should close more triangles than random choice (trust_off): higher
-    average clustering of the collaboration graph."""
+    average clustering of the collaboration graph. (An xfail until 2026-11-29, inconclusive
+    here and the opposite over 200 steps: with trust on, a tie-less newcomer screened 4
+    strangers per search against 13 under random choice and was left without partners. Since
+    strangers fill the places the network leaves, it holds here by a narrow margin, z = 2.2;
+    docs/validation.md gives the 200-step verdict.)"""
     check("trust_clustering", runs)
 
 
@@ -146,9 +141,10 @@ def test_strict_contracts_under_low_trust_raise_transaction_costs(runs):
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="success rate 0.715 ± 0.008 (strict) vs 0.721 ± 0.008 (negotiated), A−B = −0.006 ± "
-    "0.006, z = −1.04 (20 seeds, 100 steps; at b3ac7b3): inconclusive; over 200 steps the "
-    "opposite (z = 2.3; inconclusive at 82570ab, the opposite at 9e3fca0). Strict teams pay "
+    reason="success rate 0.733 ± 0.008 (strict) vs 0.728 ± 0.009 (negotiated), A−B = +0.005 ± "
+    "0.007, z = 0.72 (20 seeds, 100 steps; since strangers fill the search, 2026-11-29): "
+    "inconclusive; over 200 steps see docs/validation.md (the opposite at b3ac7b3, z = 2.3, "
+    "and at 9e3fca0; inconclusive at 82570ab). Strict teams pay "
     "monitoring and lose withheld resources to penalties, but success depends on resources "
     "delivered, which strict monitoring protects; see docs/validation.md",
 )
@@ -169,10 +165,10 @@ def test_fault_tolerance_keeps_more_makers_alive(runs):
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="success rate of resource-poor makers' projects 0.758 ± 0.009 (platform) vs 0.751 ± "
-    "0.013 (none), A−B = +0.007 ± 0.011, z = 0.62 (20 seeds, 100 steps; at b3ac7b3): right "
-    "direction, inconclusive, and over 200 steps too (z = 0.6; it held there at 9e3fca0, "
-    "z = 4.1); poor makers mostly fill "
+    reason="success rate of resource-poor makers' projects 0.758 ± 0.011 (platform) vs 0.761 ± "
+    "0.013 (none), A−B = −0.003 ± 0.017, z = −0.17 (20 seeds, 100 steps; since strangers fill "
+    "the search, 2026-11-29): inconclusive, as over 200 steps at b3ac7b3 (z = 0.6; it held "
+    "there at 9e3fca0, z = 4.1); poor makers mostly fill "
     "their equipment gap through partners already; see docs/validation.md",
 )
 def test_resource_sharing_helps_resource_poor_makers(runs):
