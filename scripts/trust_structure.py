@@ -1,8 +1,10 @@
-"""Why trust-based partner choice does not give higher average clustering than random choice.
+"""How trust-based partner choice shapes clustering, compared with random choice.
 
-Issue 4 expects trust on vs off (partners chosen at random) to give higher clustering; the
-behavioural test (tests/test_behaviour_core.py) does not find it at the model's default
-population (the opposite until 2026-11-29, no clear difference since). This script takes the
+Issue 4 expects trust on vs off (partners chosen at random) to give higher clustering. The
+behavioural test (tests/test_behaviour_core.py) did not find it at the model's default
+population until 2026-11-29 (the opposite, then no clear difference), because trust-based
+choice left newcomers with fewer than two partners; it holds since strangers fill the places
+the network leaves in a search (docs/validation.md). This script takes the
 collaboration graph apart, with the behavioural batch's seeds and window (steps 1–60, default
 population), for trust-based choice, random choice and trust-based choice without triadic
 closure (each also without brokers for the last pair), and reports per setting, averaged over

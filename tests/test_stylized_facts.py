@@ -142,9 +142,9 @@ def test_strict_contracts_under_low_trust_raise_transaction_costs(runs):
     strict=True,
     raises=AssertionError,
     reason="success rate 0.733 ± 0.008 (strict) vs 0.728 ± 0.009 (negotiated), A−B = +0.005 ± "
-    "0.007, z = 0.72 (20 seeds, 100 steps; since strangers fill the search, 2026-11-29): "
-    "inconclusive; over 200 steps see docs/validation.md (the opposite at b3ac7b3, z = 2.3, "
-    "and at 9e3fca0; inconclusive at 82570ab). Strict teams pay "
+    "0.007, z = 0.72 (20 seeds, 100 steps; at 1f84a53): inconclusive, as over 200 steps "
+    "(z = −0.1; the opposite at b3ac7b3, z = 2.3, and at 9e3fca0; inconclusive at 82570ab). "
+    "Strict teams pay "
     "monitoring and lose withheld resources to penalties, but success depends on resources "
     "delivered, which strict monitoring protects; see docs/validation.md",
 )
@@ -166,9 +166,9 @@ def test_fault_tolerance_keeps_more_makers_alive(runs):
     strict=True,
     raises=AssertionError,
     reason="success rate of resource-poor makers' projects 0.758 ± 0.011 (platform) vs 0.761 ± "
-    "0.013 (none), A−B = −0.003 ± 0.017, z = −0.17 (20 seeds, 100 steps; since strangers fill "
-    "the search, 2026-11-29): inconclusive, as over 200 steps at b3ac7b3 (z = 0.6; it held "
-    "there at 9e3fca0, z = 4.1); poor makers mostly fill "
+    "0.013 (none), A−B = −0.003 ± 0.017, z = −0.17 (20 seeds, 100 steps; at 1f84a53): "
+    "inconclusive, as over 200 steps (z = 1.7; it held there at 9e3fca0, z = 4.1); poor "
+    "makers mostly fill "
     "their equipment gap through partners already; see docs/validation.md",
 )
 def test_resource_sharing_helps_resource_poor_makers(runs):
