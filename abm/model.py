@@ -754,7 +754,16 @@ class InnovationModel(mesa.Model):
         ``left_sum`` of ``offer`` that partner search has already taken. Positional calls and
         the outlay from that sum: this runs for every candidate asked (~570 times a step)."""
         p = self.params
-        p_est = self._expected_success(project, offer, cand)
+        # _expected_success(project, offer, cand), fused into one rule call (the inner loop)
+        p_est = risk.joined_success_unchecked(
+            project.committed,
+            offer,
+            project.required_list,
+            project.weight_list,
+            p.base_success * STAGE_SUCCESS[project.stage],
+            (project.capability_sum + cand.capability) / (project.n + 1),
+            self.technology,
+        )
         total = project.committed_total + offered
         share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, cand) * share

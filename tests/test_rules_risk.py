@@ -322,6 +322,39 @@ def test_success_probability_is_the_numpy_formula_bit_for_bit(
     assert _bits(fast) == _bits(want)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    base=_unit,
+    # commitments and offers are never negative: a negative coverage has no real power
+    dims=_vectors(
+        st.tuples(_nonneg_wide, _nonneg_wide, _nonneg_wide, st.floats(0.0, 3.0)), max_size=8
+    ),
+    cap=_unit,
+    tech=st.floats(0.0, 3.0),
+)
+def test_joined_success_is_the_success_of_the_coverage_with_extra_bit_for_bit(
+    base, dims, cap, tech
+):
+    """The fused rule partner search calls per candidate gives the floats of the two rules it
+    fuses (coverage with ``extra``, then the success probability with no trust synergy) and
+    of the numpy oracles; a mismatch would change every run's partner choices."""
+    from abm.rules.risk import (
+        coverage_unchecked,
+        expected_success_unchecked,
+        joined_success_unchecked,
+    )
+
+    committed, extra, required, weights = (list(col) for col in zip(*dims, strict=True))
+    kappa = coverage_unchecked(committed, required, extra)
+    want = expected_success_unchecked(base, kappa, weights, cap, 0.0, 1.0, tech)
+    sums = [c + e for c, e in zip(committed, extra, strict=True)]
+    oracle = _oracle_success_probability(
+        base, _oracle_coverage(sums, required), weights, cap, 0.0, 1.0, tech
+    )
+    got = joined_success_unchecked(committed, extra, required, weights, base, cap, tech)
+    assert _bits(got) == _bits(want) == _bits(oracle)
+
+
 def test_coverage_index_by_hand():
     """Π κ_d ** w_d (hand calculation): 1 ** 0.7 · 0.25 ** 0.5 · 0.81 ** 0.5 · 0 ** 0 =
     1 · 0.5 · 0.9 · 1 = 0.45; a need with κ = 0 and weight > 0 gives 0; no needs give 1."""

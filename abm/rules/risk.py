@@ -132,6 +132,28 @@ def coverage_index_unchecked(kappa: list[float], weights: list[float]) -> float:
     return prod
 
 
+def joined_success_unchecked(
+    committed: list[float],
+    extra: list[float],
+    required: list[float],
+    weights: list[float],
+    base: float,
+    mean_capability: float,
+    technology: float,
+) -> float:
+    """The success probability a team expects with ``extra`` resources added and no trust
+    synergy: :func:`expected_success_unchecked` of :func:`coverage_unchecked` ``(committed,
+    required, extra)``, in one pass over the resources (partner search evaluates it for every
+    candidate it asks). The same operations in the same order, so the same floats."""
+    prod = 1.0
+    for c, e, r, w_d in zip(committed, extra, required, weights, strict=True):
+        q = (c + e) / r if r > 0.0 else 1.0
+        prod *= (q if q < 1.0 else 1.0) ** w_d
+    p = base * prod * (0.5 + 0.5 * mean_capability) * (1.0 + 0.0) * technology
+    p = p if p > 0.0 else 0.0
+    return p if p < 1.0 else 1.0
+
+
 def coverage_unchecked(
     committed: list[float], required: list[float], extra: list[float] | None = None
 ) -> list[float]:
