@@ -149,7 +149,8 @@ def joined_success_unchecked(
     for c, e, r, w_d in zip(committed, extra, required, weights, strict=True):
         q = (c + e) / r if r > 0.0 else 1.0
         prod *= (q if q < 1.0 else 1.0) ** w_d
-    p = base * prod * (0.5 + 0.5 * mean_capability) * (1.0 + 0.0) * technology
+    # The trust-synergy factor, 1 + synergy × 0, is exactly 1.0: leaving it out changes no bit.
+    p = base * prod * (0.5 + 0.5 * mean_capability) * technology
     p = p if p > 0.0 else 0.0
     return p if p < 1.0 else 1.0
 
