@@ -25,7 +25,12 @@ and, about newcomers (maker teams that entered fewer than ``NEW`` steps before):
 
 * at the last step, how many newcomers and how many older makers have fewer than two partners;
 * over the run, how many projects newcomers led and how many places newcomers took in other
-  initiators' teams.
+  initiators' teams;
+
+and, about the new partners who join a team (not yet partners of the initiator), split into
+friends of friends (the actors triadic closure may ask) and the others (screened strangers and
+introductions), how many partners each shares with the initiator (each one a triangle the new
+tie closes) and how many innovating partners it has, at search time.
 
 These are post-hoc diagnostics, reported in docs/validation.md, not tests.
 
@@ -71,6 +76,7 @@ MEASURES = (
     "average clustering (networkx; = the reporter)",
     "mean pairwise trust inside teams",
 )
+JOINERS = ("friend of a friend", "other new partner")
 COUNTS = (
     "newcomers at the last step",
     "of them with < 2 partners",
@@ -99,13 +105,50 @@ def _is_newcomer(actor: Any, step: int) -> bool:
     return actor.kind == "maker" and step - actor.born_step < NEW
 
 
-def one_run(args: tuple[dict[str, Any], int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The measures of one run, each averaged over its steps, and the newcomer counts (see
-    the module docstring)."""
+def instrumented(overrides: dict[str, Any], seed: int) -> Any:
+    """The model, with each member who joins a team classified at search time as one of the
+    initiator's partners, a friend of a friend (one of the actors triadic closure may ask) or
+    another new partner (a screened stranger or an introduction). ``joiners[kind]`` collects,
+    per joiner, (partners it shares with the initiator, its innovating partners) before the
+    team's ties are written. The extra friends-of-friends look-up is pure (no draws, no
+    state), so the run is the same as the plain model's (the reporter check below holds)."""
     from abm.model import InnovationModel
 
+    class Instrumented(InnovationModel):
+        def _candidates(self, project: Any, gap: list[float]) -> Any:
+            uid = project.initiator.unique_id
+            partners = list(self.network.partners(uid))
+            fof = self._friends_of_friends(uid, partners) if partners else []
+            self.search_view = (set(partners), set(fof))
+            return super()._candidates(project, gap)
+
+        def assemble_team(self, project: Any) -> bool:
+            self.search_view = None
+            formed = super().assemble_team(project)
+            if formed and self.search_view is not None:
+                partners, fof = self.search_view
+                for m in project.members[1:]:
+                    uid = m.unique_id
+                    if uid in partners:
+                        continue
+                    kind = "friend of a friend" if uid in fof else "other new partner"
+                    theirs = set(self.network.partners(uid))
+                    innovating = sum(self._index[j].kind in ACTOR_KINDS for j in theirs)
+                    self.joiners[kind].append((len(theirs & partners), innovating))
+            return formed
+
+    model = Instrumented(rng=seed, **overrides)
+    model.joiners = {kind: [] for kind in JOINERS}
+    return model
+
+
+def one_run(
+    args: tuple[dict[str, Any], int, int],
+) -> tuple[np.ndarray, np.ndarray, dict[str, list[tuple[int, int]]]]:
+    """The measures of one run, each averaged over its steps, the newcomer counts and the
+    joiners by how they were found (see the module docstring)."""
     overrides, seed, steps = args
-    model = InnovationModel(rng=seed, **overrides)
+    model = instrumented(overrides, seed)
     rows, team_trust = [], []
     led = joined = 0
     for _ in range(steps):
@@ -149,7 +192,8 @@ def one_run(args: tuple[dict[str, Any], int, int]) -> tuple[np.ndarray, np.ndarr
             joined,
         ]
     )
-    return np.r_[np.nanmean(np.array(rows), axis=0), np.mean(team_trust)], counts
+    measures = np.r_[np.nanmean(np.array(rows), axis=0), np.mean(team_trust)]
+    return measures, counts, model.joiners
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     out: dict[str, np.ndarray] = {}
     counts: dict[str, np.ndarray] = {}
+    joiners: dict[str, dict[str, list[tuple[int, int]]]] = {}
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(args.workers, mp_context=ctx) as pool:
         for name, over in settings.items():
@@ -176,6 +221,7 @@ def main(argv: list[str] | None = None) -> None:
             res = list(pool.map(one_run, [(over, s, SHORT) for s in seeds]))
             out[name] = np.array([r[0] for r in res])
             counts[name] = np.sum([r[1] for r in res], axis=0)
+            joiners[name] = {kind: [j for r in res for j in r[2][kind]] for kind in JOINERS}
     pairs = (
         ("trust on", "trust off"),
         ("trust on", "no triadic closure"),
@@ -196,6 +242,19 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nnewcomers (makers entered < {NEW} steps before), summed over the seeds:")
     for i, label in enumerate(COUNTS):
         print(f"  {label}: " + ", ".join(f"{name} {counts[name][i]}" for name in settings))
+    print("\nnew partners who joined a team, by how they were found at search time (all seeds):")
+    for name in settings:
+        parts = []
+        for kind in JOINERS:
+            rows = np.array(joiners[name][kind], dtype=float).reshape(-1, 2)
+            if len(rows):
+                parts.append(
+                    f"{kind} {len(rows)}, sharing {rows[:, 0].mean():.2f} partners with the "
+                    f"initiator, with {rows[:, 1].mean():.1f} innovating partners"
+                )
+            else:
+                parts.append(f"{kind} 0")
+        print(f"  {name}: " + "; ".join(parts))
 
 
 if __name__ == "__main__":

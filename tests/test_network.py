@@ -789,3 +789,30 @@ def test_model_structure_reporters_match_networkx_on_the_living_innovators():
         assert math.isclose(row.giant_component_share, giant / n, abs_tol=1e-12)
         assert math.isclose(row.collab_density, nx.density(g), abs_tol=1e-12)
     assert g.number_of_edges() > 0  # the run did build a network to compare
+
+
+def test_trust_structure_instrumented_model_runs_as_the_plain_model():
+    """scripts/trust_structure.py classifies the new partners who join a team with a subclass
+    whose extra friends-of-friends look-up must draw nothing and change nothing: its reporters
+    equal the plain model's, step for step. Its classes by hand: a friend of a friend is an
+    actor the initiator's partners have ties to, so it shares at least one partner with the
+    initiator whenever the tie back from it to that partner still stands, which holds for most
+    of them (both directions are written for every team)."""
+    from abm.model import InnovationModel
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from trust_structure import JOINERS, instrumented
+
+    small = {"n_makers": 20, "n_universities": 2, "n_enterprises": 6}
+    plain = InnovationModel(rng=5, **small)
+    model = instrumented(small, 5)
+    for _ in range(30):
+        plain.step()
+        model.step()
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(model.reporters(), plain.reporters())
+    assert set(model.joiners) == set(JOINERS)
+    fof = model.joiners["friend of a friend"]
+    assert fof and model.joiners["other new partner"]  # both kinds occur in 30 steps
+    assert sum(shared >= 1 for shared, _ in fof) > len(fof) / 2
