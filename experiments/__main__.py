@@ -74,6 +74,7 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from experiments import interrupts
     from experiments.engines import make_engine, signal_handled
     from experiments.runner import Interrupted, run_experiment
     from experiments.spec import load_spec
@@ -99,6 +100,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"results in {Path(args.out) / spec.name}",
             file=sys.stderr,
         )
+    interrupts.check()  # the imports are done: stop here if a Ctrl-C was swallowed in them
     try:
         # Only while the sweep runs: main() may be called from Python (a notebook, the tests).
         with signal_handled(signal.SIGTERM, _terminate):
@@ -162,8 +164,14 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
+    from experiments import interrupts
+
     try:
-        return _main(argv)
+        with interrupts.noted():  # a Ctrl-C swallowed on the way still stops (interrupts.py)
+            status = _main(argv)
+            if status != EXIT_INTERRUPTED:
+                interrupts.check()
+            return status
     except KeyboardInterrupt:  # also during the imports of the first second or two
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

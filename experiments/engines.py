@@ -19,6 +19,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -100,8 +101,57 @@ def _sigint_deferred() -> Iterator[None]:
 
 
 def _sigint_ignored() -> contextlib.AbstractContextManager[None]:
-    """Ignore SIGINT while child processes start, so they inherit "ignore"."""
+    """Ignore SIGINT while child processes start, so they inherit "ignore". (The driver
+    ignores it too meanwhile, so a Ctrl-C in that moment is lost: used only where the children
+    cannot be started otherwise, see :func:`_children_ignore_sigint`.)"""
     return signal_handled(signal.SIGINT, signal.SIG_IGN)
+
+
+_LAUNCHER: list[str] = []  # the launcher script of this process, made on first use
+
+
+def _sigint_ignoring_launcher() -> str:
+    """A launcher for the interpreter that starts it with SIGINT ignored: ``/bin/sh`` sets
+    "ignore" and ``exec`` keeps it, and Python leaves an ignored SIGINT ignored. One file per
+    process, in a private temporary folder removed at exit."""
+    if not _LAUNCHER:
+        import atexit
+        import shlex
+        import shutil
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="experiments-launcher-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = os.path.join(folder, "python")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"#!/bin/sh\ntrap '' INT\nexec {shlex.quote(sys.executable)} \"$@\"\n")
+        os.chmod(path, 0o700)
+        _LAUNCHER.append(path)
+    return _LAUNCHER[0]
+
+
+@contextlib.contextmanager
+def _children_ignore_sigint() -> Iterator[None]:
+    """The interpreters multiprocessing starts inside the block (the fork server, and the
+    resource tracker it starts) run through :func:`_sigint_ignoring_launcher`, so they never
+    see a Ctrl-C, while the driver keeps its own SIGINT handling: a Ctrl-C in that moment is
+    noted and raised as ``KeyboardInterrupt`` once they are started (:func:`_sigint_deferred`).
+
+    Until 2026-11-29 the driver ignored SIGINT itself meanwhile (:func:`_sigint_ignored`), so
+    that the children would inherit "ignore", and a Ctrl-C in the ~7 ms of the fork server's
+    start was lost: the sweep ran to its end (the Ctrl-C start-up test caught it once)."""
+    from multiprocessing import spawn
+
+    if os.name != "posix":
+        yield
+        return
+    before = spawn.get_executable()
+    with _sigint_deferred():
+        multiprocessing.set_executable(_sigint_ignoring_launcher())
+        try:
+            yield
+        finally:
+            multiprocessing.set_executable(before)
 
 
 class ProcessEngine:
@@ -129,15 +179,16 @@ class ProcessEngine:
     def prepare(self) -> None:
         """Start the fork server now, so its imports overlap with the driver's own setup.
 
-        It is started with SIGINT ignored (inherited), so Ctrl-C during its imports does not
-        print a traceback from it; the driver alone handles Ctrl-C.
+        It is started with SIGINT ignored (:func:`_children_ignore_sigint`), so Ctrl-C during
+        its imports does not print a traceback from it; the driver alone handles Ctrl-C, also
+        one that comes while the server starts.
         """
         if self.start_method != "forkserver":
             return
         import multiprocessing.forkserver
 
         multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
-        with _sigint_ignored():
+        with _children_ignore_sigint():
             multiprocessing.forkserver.ensure_running()
 
     def _pool(self) -> cf.ProcessPoolExecutor:

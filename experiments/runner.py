@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import storage
+from experiments import interrupts, storage
 from experiments.models import get_model
 from experiments.spec import ExperimentSpec, SpecError
 
@@ -457,6 +457,7 @@ def _sweep(
             if on_result is not None:
                 on_result(res)
             manifest.maybe_write()
+            interrupts.check()  # this result is kept; a Ctrl-C swallowed on the way stops here
     except KeyboardInterrupt:
         _close(results)
         progress.close()

@@ -495,3 +495,73 @@ def test_cli_run_plot_and_rerun_without_resume(tmp_path, capsys) -> None:
     assert "did you mean 'mean_trust'?" in capsys.readouterr().err
     assert main(["sensitivity", str(out / "tiny")]) == 2
     assert "needs a 'sobol' or 'morris' design" in capsys.readouterr().err
+
+
+def test_the_fork_server_starts_deaf_to_ctrl_c_while_the_driver_still_hears_it() -> None:
+    """While the fork server starts, the interpreters multiprocessing starts must ignore
+    SIGINT (a Ctrl-C during their imports would print their traceback), and the driver must
+    not lose a Ctrl-C: it is raised once the start is over. Until 2026-11-29 the driver ignored
+    SIGINT itself meanwhile, so that the server would inherit "ignore", and a Ctrl-C in that
+    moment was lost: the sweep ran to its end (the start-up Ctrl-C test above caught it once,
+    exit status 0)."""
+    import signal
+    import time
+    from multiprocessing import spawn
+
+    from experiments.engines import _children_ignore_sigint
+
+    probe = "import signal; print(signal.getsignal(signal.SIGINT) is signal.SIG_IGN)"
+    before = spawn.get_executable()
+    reached_the_end = False
+    with pytest.raises(KeyboardInterrupt):
+        with _children_ignore_sigint():
+            # what multiprocessing runs for a new interpreter (the fork server's command)
+            child = subprocess.run(
+                [os.fsdecode(spawn.get_executable()), "-c", probe], capture_output=True, text=True
+            )
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # held back in here: the start goes on
+            reached_the_end = True
+        pytest.fail("the Ctrl-C was lost")  # (what the old code did)
+    assert reached_the_end
+    assert child.stdout.strip() == "True", child.stderr  # the new interpreter ignores SIGINT
+    assert spawn.get_executable() == before  # restored for every later start
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_ctrl_c_swallowed_by_a_weakref_callback_is_not_lost() -> None:
+    """Python raises a Ctrl-C's KeyboardInterrupt in whatever Python code runs next; inside a
+    weakref callback (as importlib's module locks use while numpy, pandas and scipy import) it
+    is swallowed, and the start-up Ctrl-C test above saw the sweep run to its end. Inside
+    ``interrupts.noted()`` the Ctrl-C is also recorded, so ``interrupts.check()`` raises it
+    again, and Python's "Exception ignored" report of it stays quiet (pytest would turn it
+    into a warning); outside, and after the block, ``check()`` does nothing."""
+    import signal
+    import time
+    import weakref
+
+    from experiments import interrupts
+
+    class Thing:
+        pass
+
+    def callback(_ref: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler runs in here: its KeyboardInterrupt is swallowed
+
+    reported: list[object] = []
+    outer_hook = sys.unraisablehook
+    sys.unraisablehook = reported.append  # what would print "Exception ignored in ..."
+    try:
+        with interrupts.noted():
+            thing = Thing()
+            ref = weakref.ref(thing, callback)
+            del thing  # runs the callback, which swallows the KeyboardInterrupt
+            assert ref() is None
+            with pytest.raises(KeyboardInterrupt):
+                interrupts.check()
+    finally:
+        sys.unraisablehook = outer_hook
+    assert reported == []
+    interrupts.check()  # cleared with the block
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
