@@ -88,7 +88,10 @@ def _sigint_deferred() -> Iterator[None]:
     which then failed to start once the driver had exited, with a multiprocessing traceback.
     (A Python-level handler, not a blocked signal: Python runs handlers in the main thread
     whichever thread the signal reached.)"""
-    if threading.current_thread() is not threading.main_thread():
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # started ignoring it: keep so
+    ):
         yield
         return
     noted: list[int] = []

@@ -32,9 +32,13 @@ def _note_and_raise(signum: int, frame: FrameType | None) -> None:
 @contextlib.contextmanager
 def noted() -> Iterator[None]:
     """Inside the block, a Ctrl-C is recorded as well as raised (the previous handler is
-    restored after it, and the record cleared). Only in the main thread, where handlers can
-    be set; elsewhere the block runs with Python's own handling."""
-    if threading.current_thread() is not threading.main_thread():
+    restored after it, and the record cleared). Only where Python's own handler is in place,
+    in the main thread: a process started with SIGINT ignored (a background job, ``nohup``)
+    keeps ignoring it, and a handler someone else installed (a notebook's) is left alone."""
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
         yield
         return
     _seen.clear()
