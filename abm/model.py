@@ -703,15 +703,20 @@ class InnovationModel(mesa.Model):
         capability_sum, n = project.capability_sum, project.n
         if joiner is not None:
             capability_sum, n = capability_sum + joiner.capability, n + 1
-        kappa = risk.coverage_unchecked(project.committed, project.required_list, extra)
+        base = p.base_success * STAGE_SUCCESS[project.stage]
+        if extra is not None:  # every candidate asked: coverage and success in one rule call
+            return risk.joined_success_unchecked(
+                project.committed,
+                extra,
+                project.required_list,
+                project.weight_list,
+                base,
+                capability_sum / n,
+                self.technology,
+            )
+        kappa = risk.coverage_unchecked(project.committed, project.required_list)
         return risk.expected_success_unchecked(
-            p.base_success * STAGE_SUCCESS[project.stage],
-            kappa,
-            project.weight_list,
-            capability_sum / n,
-            0.0,
-            p.synergy,
-            self.technology,
+            base, kappa, project.weight_list, capability_sum / n, 0.0, p.synergy, self.technology
         )
 
     def _accepts(
@@ -754,16 +759,7 @@ class InnovationModel(mesa.Model):
         ``left_sum`` of ``offer`` that partner search has already taken. Positional calls and
         the outlay from that sum: this runs for every candidate asked (~570 times a step)."""
         p = self.params
-        # _expected_success(project, offer, cand), fused into one rule call (the inner loop)
-        p_est = risk.joined_success_unchecked(
-            project.committed,
-            offer,
-            project.required_list,
-            project.weight_list,
-            p.base_success * STAGE_SUCCESS[project.stage],
-            (project.capability_sum + cand.capability) / (project.n + 1),
-            self.technology,
-        )
+        p_est = self._expected_success(project, offer, cand)
         total = project.committed_total + offered
         share = offered / total if total > 0 else 0.0
         expected = p_est * project.value * self._conversion(project, cand) * share
